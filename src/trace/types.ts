@@ -1,0 +1,67 @@
+/**
+ * The spike trace: what the network run hands to hardware replay. One record per spiking layer
+ * (STCB synapse) per image. It is plain data (typed arrays + numbers) so it can be stored, hashed
+ * and replayed by any number of hardware models without running the network again.
+ */
+import type { ScheduleKind } from '../run/schedule.ts';
+
+/** Shape of one weight layer (convolution or dense), as the hardware sees it. */
+export interface LayerGeometry {
+  /** Layer name, unique in the network (e.g. "layer1.0.conv1"). */
+  layer: string;
+  /** 'conv' (2-D convolution) or 'dense' (fully connected; H = W = 1, k = 1). */
+  op: 'conv' | 'dense';
+  /** Input feature map H x W x Cin (the spikes' positions). */
+  inH: number;
+  inW: number;
+  inC: number;
+  /** Output feature map Ho x Wo x Cout. */
+  outH: number;
+  outW: number;
+  outC: number;
+  kernelH: number;
+  kernelW: number;
+  strideH: number;
+  strideW: number;
+  /** Zero padding at top and left (bottom/right follow from the output size). */
+  padTop: number;
+  padLeft: number;
+  /** Whether a batch norm follows the layer (for STCBs it can be folded into the CAB multiplier). */
+  batchNormAfter: boolean;
+  hasBias: boolean;
+}
+
+/** A spiking layer: STEB -> synapse (additions only) -> CAB. */
+export interface SpikeLayerGeometry extends LayerGeometry {
+  /**
+   * Name of the STEB (encoder) this layer reads. Two layers that read the same encoder share
+   * its spikes (ResNet: conv1 and the 1x1 shortcut of a block); encoder work is counted once.
+   */
+  encoder: string;
+}
+
+export interface SpikeTraceLayer extends SpikeLayerGeometry {
+  /**
+   * Spike code per input neuron and image, NHWC order, length images * inH * inW * inC;
+   * bit (t - 1) is s(t). Uint32Array so T up to 31 fits.
+   */
+  codes: Uint32Array;
+}
+
+export interface SpikeTrace {
+  network: string;
+  images: number;
+  timesteps: number;
+  schedule: ScheduleKind;
+  /** V(t), t = 1..T. */
+  thresholds: number[];
+  /** Spiking layers in execution order. */
+  layers: SpikeTraceLayer[];
+  /**
+   * Non-spiking weight layers (the first convolution on the raw input, a real-valued classifier):
+   * dense MAC work whose cost does not depend on spikes.
+   */
+  macLayers: LayerGeometry[];
+  /** Execution order of all weight layers by name (spiking and MAC). */
+  order: string[];
+}
