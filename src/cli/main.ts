@@ -1,0 +1,14 @@
+#!/usr/bin/env -S npx tsx
+/** stcsim command line: profile, train, dse. */
+import { Command } from 'commander';
+import { TOOL_VERSION } from '../version.ts';
+import { registerProfileCommand } from './profile.ts';
+
+const program = new Command();
+program
+  .name('stcsim')
+  .description('STCSNN simulator and energy profiler')
+  .version(TOOL_VERSION)
+  .showHelpAfterError('(run with --help for usage)');
+registerProfileCommand(program);
+await program.parseAsync(process.argv);

@@ -1,0 +1,44 @@
+/** Option parsers for commander: each one validates and says what was expected. */
+import { InvalidArgumentError } from 'commander';
+
+export function positiveInt(name: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${v}"`);
+    return n;
+  };
+}
+
+export function nonNegativeInt(name: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer, got "${v}"`);
+    return n;
+  };
+}
+
+export function positiveNumber(name: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got "${v}"`);
+    return n;
+  };
+}
+
+export function oneOf<T extends string>(name: string, choices: readonly T[]): (v: string) => T {
+  return (v) => {
+    if (!(choices as readonly string[]).includes(v)) {
+      throw new InvalidArgumentError(`${name} must be one of ${choices.join(', ')}, got "${v}"`);
+    }
+    return v as T;
+  };
+}
+
+/** "32,32,3" -> [32, 32, 3]. */
+export function shape3(v: string): number[] {
+  const parts = v.split(/[,x]/).map(Number);
+  if (parts.length !== 3 || parts.some((p) => !Number.isInteger(p) || p < 1)) {
+    throw new InvalidArgumentError(`--input-shape must be H,W,C positive integers, got "${v}"`);
+  }
+  return parts;
+}

@@ -1,0 +1,149 @@
+/** `stcsim profile <arch|model.json>`: run a network, count every operation, write the report folder. */
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { DATASET_NAMES, loadDataset, type DatasetName } from '../data/datasets.ts';
+import { paperEnergy, paperPreset, PAPER_PRESETS } from '../energy/paper.ts';
+import { loadModel } from '../model/load.ts';
+import { BACKENDS, initBackend, type BackendChoice } from '../run/backend.ts';
+import { syntheticImages, takeImages, type ImageSet } from '../run/inputs.ts';
+import { profileNetwork, type ProfileRun } from '../run/profile.ts';
+import { PAPER_DEFAULTS, SCHEDULE_KINDS, type ScheduleKind, type StcbSettings } from '../run/schedule.ts';
+import { readNpyImages } from '../run/npy-input.ts';
+import { layerRows, profileSummary, terminalTable, writeProfileReport, type ProfileSummary } from '../reports/profile-report.ts';
+import { runAction, UsageError } from './errors.ts';
+import { nonNegativeInt, positiveInt, positiveNumber, shape3 } from './parse.ts';
+
+export interface ProfileFlags {
+  timesteps: number;
+  vth0: number;
+  tau: number;
+  schedule: ScheduleKind;
+  images?: number;
+  batch: number;
+  seed: number;
+  input?: string;
+  dataset?: DatasetName;
+  dataDir?: string;
+  inputShape?: number[];
+  classes?: number;
+  energyPreset: string;
+  spikingClassifier: boolean;
+  traceImages: number;
+  out?: string;
+  backend: BackendChoice;
+  json: boolean;
+  progress: boolean;
+}
+
+/** Images to profile: a .npy file, a dataset's test split, or seeded synthetic images. */
+function loadImages(flags: ProfileFlags, defaultShape: readonly number[]): ImageSet {
+  if (flags.input && flags.dataset) throw new UsageError('give either --input or --dataset, not both');
+  if (flags.input) {
+    const set = readNpyImages(flags.input);
+    return flags.images ? takeImages(set, flags.images) : set;
+  }
+  if (flags.dataset) {
+    const d = loadDataset(flags.dataset, 'test', { dataDir: flags.dataDir, limit: flags.images ?? 100 });
+    return { images: d.images, shape: d.shape, labels: d.labels, origin: `${flags.dataset} test split from ${d.source}` };
+  }
+  return syntheticImages(flags.images ?? 1, flags.inputShape ?? defaultShape, flags.seed);
+}
+
+export interface ProfileOutcome {
+  run: ProfileRun;
+  summary: ProfileSummary;
+  outDir: string;
+}
+
+/** The whole profile flow; the CLI action and tests call this. */
+export async function profile(modelSpec: string, flags: ProfileFlags, explicit: (name: string) => boolean): Promise<ProfileOutcome> {
+  const backend = await initBackend(flags.backend);
+  const preset = paperPreset(flags.energyPreset);
+  // Zoo networks adapt to the data they are given (e.g. resnet18 on 28x28x1 or 224x224x3 inputs).
+  const probe = loadModel(modelSpec, { seed: flags.seed, inputShape: flags.inputShape, classes: flags.classes });
+  const inputNode = probe.graph.nodes[0];
+  const modelShape = inputNode.kind === 'input' ? inputNode.shape : [];
+  const images = loadImages(flags, modelShape);
+  const dataShape = images.shape.slice(1);
+  let model = probe;
+  if (probe.source === 'zoo' && dataShape.join(',') !== modelShape.join(',')) {
+    model = loadModel(modelSpec, { seed: flags.seed, inputShape: dataShape, classes: flags.classes });
+  }
+
+  // A trained STCSNN carries its own STEB settings; flags given on the command line override them.
+  const stored = model.settings;
+  const pick = <K extends keyof StcbSettings>(k: K): StcbSettings[K] => (stored && !explicit(k) ? stored[k] : flags[k]);
+  const settings: StcbSettings = { timesteps: pick('timesteps'), vth0: pick('vth0'), tau: pick('tau'), schedule: pick('schedule') };
+
+  const total = images.shape[0];
+  const bar = flags.progress && !flags.json && total > flags.batch && process.stderr.isTTY
+    ? new SingleBar({ format: 'profiling |{bar}| {value}/{total} images | {duration_formatted}', stream: process.stderr }, Presets.shades_classic)
+    : null;
+  bar?.start(total, 0);
+  const run = profileNetwork(model.graph, model.weights, images, {
+    settings, batch: flags.batch, traceImages: flags.traceImages, spikingClassifier: flags.spikingClassifier,
+    onBatch: (done) => bar?.update(done),
+  });
+  bar?.stop();
+
+  const energy = paperEnergy(run.counts, preset);
+  const summary = profileSummary({
+    network: model.graph.name, model: modelSpec, settings, spikingClassifier: flags.spikingClassifier, backend,
+    seed: flags.seed, images: total, batch: flags.batch, inputOrigin: images.origin,
+    weightsOrigin: model.weights.origin, weightsTrained: model.weights.trained, accuracy: run.accuracy,
+    elapsedMs: run.elapsedMs,
+  }, run.counts, energy);
+  const outDir = flags.out ?? join('reports', model.graph.name);
+  writeProfileReport(outDir, summary, run.counts, energy);
+
+  if (flags.json) {
+    process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+  } else {
+    process.stdout.write(terminalTable(layerRows(run.counts, energy)));
+    const p = summary.paperEnergy;
+    const fmt = (pj: number): string => `${(pj / 1e6).toFixed(3)} uJ`;
+    process.stdout.write([
+      '',
+      `${summary.network}: T=${settings.timesteps} V0=${settings.vth0} tau=${settings.tau} ${settings.schedule}, ${total} image(s), backend ${backend}, ${Math.round(run.elapsedMs)} ms`,
+      `paper-mode energy (${preset.name}) per image: SNN ${fmt(p.snnPJ)} (exact AC: ${fmt(p.snnExactPJ)}), ANN twin ${fmt(p.annPJ)}, ANN/SNN ${p.annOverSnn.toFixed(2)}x`,
+      `AC: exact ${Math.round(p.acExact).toLocaleString('en-US')}, T*MAC*rate ${Math.round(p.acFormula).toLocaleString('en-US')} (${(100 * p.acFormulaError).toFixed(1)}% off)`,
+      summary.accuracy !== undefined ? `top-1 accuracy: ${(100 * summary.accuracy).toFixed(2)}% on ${total} images` : '',
+      summary.weights.warning ? `note: ${summary.weights.warning}` : '',
+      `report: ${outDir}/ (${summary.files.join(', ')})`,
+      '',
+    ].filter((l, i, all) => l !== '' || i === 0 || i === all.length - 1).join('\n'));
+  }
+  return { run, summary, outDir };
+}
+
+export function registerProfileCommand(program: Command): void {
+  program
+    .command('profile')
+    .description('profile a zoo network or a tfjs model.json as an STCSNN: per-layer spikes, op counts and paper-mode energy')
+    .argument('<model>', 'zoo network (vgg11, vgg16, resnet18, resnet18-imagenet, smallnet) or path to a tfjs model.json')
+    .option('--timesteps <T>', 'time steps T', positiveInt('--timesteps'), PAPER_DEFAULTS.timesteps)
+    .option('--vth0 <V0>', 'initial threshold V0', positiveNumber('--vth0'), PAPER_DEFAULTS.vth0)
+    .option('--tau <tau>', 'threshold time constant (exp schedule)', positiveNumber('--tau'), PAPER_DEFAULTS.tau)
+    .addOption(new Option('--schedule <kind>', 'threshold schedule').choices(SCHEDULE_KINDS).default(PAPER_DEFAULTS.schedule))
+    .option('--images <n>', 'images to profile (default: 1 synthetic, all of --input, 100 of --dataset)', positiveInt('--images'))
+    .option('--batch <n>', 'images per forward pass', positiveInt('--batch'), 16)
+    .option('--seed <n>', 'seed of synthetic images and initial weights', nonNegativeInt('--seed'), 1)
+    .option('--input <file.npy>', 'float32 NHWC images in numpy .npy format')
+    .addOption(new Option('--dataset <name>', 'profile on the test split of a dataset').choices(DATASET_NAMES))
+    .option('--data-dir <dir>', 'folder holding the dataset files')
+    .option('--input-shape <H,W,C>', 'input shape of a zoo network (e.g. 224,224,3 selects the ImageNet ResNet18 stem)', shape3)
+    .option('--classes <n>', 'classes of a zoo network', positiveInt('--classes'))
+    .addOption(new Option('--energy-preset <name>', 'paper-mode energy constants').choices(Object.keys(PAPER_PRESETS)).default('int32-45nm'))
+    .option('--spiking-classifier', 'make the final classifier an STCB too', false)
+    .option('--trace-images <n>', 'images whose spike trains are kept for hardware replay', nonNegativeInt('--trace-images'), 1)
+    .option('--out <dir>', 'report folder (default reports/<network>)')
+    .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKENDS).default('auto'))
+    .option('--json', 'print summary.json to stdout instead of the table', false)
+    .option('--no-progress', 'no progress bar')
+    .action(async (model: string, flags: ProfileFlags, cmd: Command) => {
+      await runAction(async () => {
+        await profile(model, flags, (name) => cmd.getOptionValueSource(name) === 'cli');
+      });
+    });
+}

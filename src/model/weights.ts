@@ -1,0 +1,71 @@
+/**
+ * Network parameters, keyed by node name. Kernels use the tfjs layouts: conv [kh, kw, cin, cout],
+ * dense [in, out]. Batch norm holds inference statistics.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { isWeightNode, type Graph } from './graph.ts';
+import { inferShapes } from './shapes.ts';
+
+export interface WeightLayerParams {
+  kind: 'weights';
+  kernel: tf.Tensor;
+  bias?: tf.Tensor;
+}
+
+export interface BatchNormParams {
+  kind: 'batchnorm';
+  gamma: tf.Tensor;
+  beta: tf.Tensor;
+  mean: tf.Tensor;
+  variance: tf.Tensor;
+}
+
+export type LayerParams = WeightLayerParams | BatchNormParams;
+
+export interface NetworkWeights {
+  params: Map<string, LayerParams>;
+  /** Where the weights came from ("He-normal init, seed 1", a model path, ...). */
+  origin: string;
+  /** False for initialised weights: their spike counts are not those of a trained network. */
+  trained: boolean;
+}
+
+/** Expected kernel shape of a weight node. */
+export function kernelShape(g: Graph, name: string): number[] {
+  const node = g.nodes.find((n) => n.name === name);
+  const shapes = inferShapes(g).get(name);
+  if (!node || !shapes || !isWeightNode(node)) throw new Error(`"${name}" is not a weight layer`);
+  return node.kind === 'conv2d'
+    ? [node.kernel[0], node.kernel[1], shapes.input[2], node.filters]
+    : [shapes.input[0], node.units];
+}
+
+/**
+ * Seeded He-normal weights (std = sqrt(2 / fan_in)), zero biases. Batch-norm statistics are left out:
+ * the forward pass calibrates them on the first input batch (see RunOptions.calibrateBatchNorm).
+ */
+export function initWeights(g: Graph, seed: number): NetworkWeights {
+  const params = new Map<string, LayerParams>();
+  let layerSeed = seed;
+  for (const n of g.nodes) {
+    if (!isWeightNode(n)) continue;
+    const shape = kernelShape(g, n.name);
+    const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+    // A distinct, reproducible seed per layer: the same network and seed give the same weights on any backend.
+    const kernel = tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', layerSeed++);
+    const out = shape[shape.length - 1];
+    params.set(n.name, { kind: 'weights', kernel, bias: n.useBias ? tf.zeros([out]) : undefined });
+  }
+  return { params, origin: `He-normal initialisation, seed ${seed}`, trained: false };
+}
+
+export function disposeWeights(w: NetworkWeights): void {
+  for (const p of w.params.values()) {
+    if (p.kind === 'weights') {
+      p.kernel.dispose();
+      p.bias?.dispose();
+    } else {
+      for (const t of [p.gamma, p.beta, p.mean, p.variance]) t.dispose();
+    }
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * The profile report folder: fixed-name files (SCALE-Sim style) that open in any spreadsheet.
+ *   layers.csv   one row per weight layer, one column per counter (units in the header)
+ *   steps.csv    one row per spiking layer and time step
+ *   table.md     the per-layer table in Markdown with the run's settings
+ *   summary.json totals, settings, backend, tool version, seed, weight provenance
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NetworkCounts } from '../counts/types.ts';
+import type { PaperEnergy } from '../energy/paper.ts';
+import type { StcbSettings } from '../run/schedule.ts';
+import { thresholds } from '../run/schedule.ts';
+import { TOOL_VERSION, toolCommit } from '../version.ts';
+import { toMarkdownTable } from './markdown.ts';
+import { LAYER_COLUMNS, STEP_COLUMNS, TERMINAL_KEYS, stepRows, type LayerRow } from './profile-columns.ts';
+import { toCsv, toTerminalTable } from './table.ts';
+
+export const PROFILE_FILES = ['layers.csv', 'steps.csv', 'table.md', 'summary.json'] as const;
+
+export interface ProfileContext {
+  network: string;
+  /** Model source: zoo name or model path. */
+  model: string;
+  settings: StcbSettings;
+  spikingClassifier: boolean;
+  backend: string;
+  seed: number;
+  images: number;
+  batch: number;
+  inputOrigin: string;
+  weightsOrigin: string;
+  weightsTrained: boolean;
+  accuracy?: number;
+  elapsedMs: number;
+}
+
+export interface ProfileSummary {
+  tool: { name: 'stcsim'; version: string; commit: string | null };
+  createdAt: string;
+  network: string;
+  model: string;
+  settings: StcbSettings & { thresholds: number[]; spikingClassifier: boolean };
+  backend: string;
+  seed: number;
+  images: number;
+  batch: number;
+  input: string;
+  weights: { origin: string; trained: boolean; warning?: string };
+  accuracy?: number;
+  totals: NetworkCounts['totals'] & { firingRate: number };
+  paperEnergy: {
+    preset: PaperEnergy['preset'];
+    snnPJ: number;
+    snnExactPJ: number;
+    annPJ: number;
+    annOverSnn: number;
+    annOverSnnExact: number;
+    acFormula: number;
+    acExact: number;
+    /** (formula - exact) / exact: how far the literature formula is from the exact AC count. */
+    acFormulaError: number;
+  };
+  elapsedMs: number;
+  files: string[];
+}
+
+export const UNTRAINED_WARNING =
+  'Weights are untrained (He-normal initialisation, batch norm calibrated on the input): spike counts are not those of a trained network.';
+
+export function layerRows(counts: NetworkCounts, energy: PaperEnergy): LayerRow[] {
+  return counts.layers.map((c, i) => ({ counts: c, energy: energy.layers[i] }));
+}
+
+export function profileSummary(ctx: ProfileContext, counts: NetworkCounts, energy: PaperEnergy): ProfileSummary {
+  const spikingNeuronSteps = counts.layers.reduce((a, l) => a + (l.encoderCompares > 0 ? l.neuronsIn * l.timesteps : 0), 0);
+  const t = energy.totals;
+  return {
+    tool: { name: 'stcsim', version: TOOL_VERSION, commit: toolCommit() },
+    createdAt: new Date().toISOString(),
+    network: ctx.network,
+    model: ctx.model,
+    settings: { ...ctx.settings, thresholds: [...thresholds(ctx.settings)], spikingClassifier: ctx.spikingClassifier },
+    backend: ctx.backend,
+    seed: ctx.seed,
+    images: ctx.images,
+    batch: ctx.batch,
+    input: ctx.inputOrigin,
+    weights: { origin: ctx.weightsOrigin, trained: ctx.weightsTrained, warning: ctx.weightsTrained ? undefined : UNTRAINED_WARNING },
+    accuracy: ctx.accuracy,
+    totals: { ...counts.totals, firingRate: spikingNeuronSteps > 0 ? counts.totals.encoderSubtracts / spikingNeuronSteps : 0 },
+    paperEnergy: {
+      preset: energy.preset,
+      snnPJ: t.snnPJ, snnExactPJ: t.snnExactPJ, annPJ: t.annPJ, annOverSnn: t.annOverSnn, annOverSnnExact: t.annOverSnnExact,
+      acFormula: t.acFormula, acExact: t.acExact,
+      acFormulaError: t.acExact > 0 ? (t.acFormula - t.acExact) / t.acExact : 0,
+    },
+    elapsedMs: Math.round(ctx.elapsedMs),
+    files: [...PROFILE_FILES],
+  };
+}
+
+export function settingsNotes(s: ProfileSummary): string[] {
+  return [
+    `Network ${s.network} (${s.model}); T = ${s.settings.timesteps}, V0 = ${s.settings.vth0}, tau = ${s.settings.tau}, schedule ${s.settings.schedule}.`,
+    `Energy preset ${s.paperEnergy.preset.name}: E_AC = ${s.paperEnergy.preset.acPJ} pJ, E_MAC = ${s.paperEnergy.preset.macPJ} pJ (${s.paperEnergy.preset.source}).`,
+    `${s.images} image(s): ${s.input}; per-image values are means over the images. Backend ${s.backend}.`,
+    s.weights.trained ? `Weights: ${s.weights.origin}.` : s.weights.warning ?? '',
+  ];
+}
+
+export function terminalTable(rows: LayerRow[]): string {
+  const cols = TERMINAL_KEYS.map((k) => {
+    const c = LAYER_COLUMNS.find((col) => col.key === k);
+    if (!c) throw new Error(`no column "${k}"`);
+    return c;
+  });
+  return toTerminalTable(cols, rows);
+}
+
+export function writeProfileReport(dir: string, summary: ProfileSummary, counts: NetworkCounts, energy: PaperEnergy): void {
+  mkdirSync(dir, { recursive: true });
+  const rows = layerRows(counts, energy);
+  writeFileSync(join(dir, 'layers.csv'), toCsv(LAYER_COLUMNS, rows));
+  writeFileSync(join(dir, 'steps.csv'), toCsv(STEP_COLUMNS, stepRows(counts.layers, summary.settings.thresholds)));
+  writeFileSync(join(dir, 'table.md'), `# ${summary.network}: per-layer counts and paper-mode energy\n\n${toMarkdownTable(LAYER_COLUMNS, rows, { notes: settingsNotes(summary) })}`);
+  writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+}

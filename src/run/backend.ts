@@ -1,0 +1,61 @@
+/**
+ * TensorFlow.js backend selection: the native tfjs-node when it loads, else WASM, else CPU.
+ * tfjs-node is an optional dependency whose install downloads libtensorflow; on machines where that
+ * failed, any error while importing it simply means "not available".
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKENDS)[number];
+
+async function tryNative(): Promise<boolean> {
+  try {
+    // A variable specifier keeps TypeScript from requiring the optional package's types.
+    const name = '@tensorflow/tfjs-node';
+    await import(name);
+    return tf.findBackend('tensorflow') !== null || tf.engine().registryFactory.tensorflow !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+async function tryWasm(): Promise<boolean> {
+  try {
+    await import('@tensorflow/tfjs-backend-wasm');
+    return await tf.setBackend('wasm');
+  } catch {
+    return false;
+  }
+}
+
+let chosen: string | null = null;
+
+/** Selects and initialises a backend; returns its name (`tensorflow`, `wasm` or `cpu`). */
+export async function initBackend(choice: BackendChoice = 'auto'): Promise<string> {
+  if (!BACKENDS.includes(choice)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}, got "${choice}"`);
+  if (chosen && (choice === 'auto' || choice === chosen)) return chosen;
+  silenceNodeHint();
+  let ok = false;
+  if (choice === 'tensorflow' || choice === 'auto') {
+    ok = (await tryNative()) && (await tf.setBackend('tensorflow'));
+    if (!ok && choice === 'tensorflow') {
+      throw new Error('the tensorflow (tfjs-node) backend is not available: install @tensorflow/tfjs-node (see README, "Native backend")');
+    }
+  }
+  if (!ok && (choice === 'wasm' || choice === 'auto')) {
+    ok = await tryWasm();
+    if (!ok && choice === 'wasm') throw new Error('the wasm backend failed to initialise');
+  }
+  if (!ok) ok = await tf.setBackend('cpu');
+  await tf.ready();
+  chosen = tf.getBackend();
+  return chosen;
+}
+
+/**
+ * Production mode skips tfjs's debug checks and its console advert for tfjs-node (the report already
+ * says which backend ran).
+ */
+function silenceNodeHint(): void {
+  tf.env().set('PROD', true);
+}

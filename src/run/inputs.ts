@@ -1,0 +1,47 @@
+/** Input batches: a seeded synthetic image set, or user-supplied images. */
+
+export interface ImageSet {
+  /** NHWC float32 pixels. */
+  images: Float32Array;
+  /** [N, H, W, C]. */
+  shape: [number, number, number, number];
+  /** Class labels, when known (accuracy is reported then). */
+  labels?: Int32Array;
+  /** Where the images came from, for the report. */
+  origin: string;
+}
+
+/** mulberry32: a tiny, well-mixed 32-bit PRNG; identical on every backend and platform. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Uniform [0, 1) pixels, the value range of normalised image data; reproducible from the seed. */
+export function syntheticImages(count: number, shape: readonly number[], seed: number): ImageSet {
+  const [h, w, c] = shape;
+  const rand = prng(seed);
+  const images = new Float32Array(count * h * w * c);
+  for (let i = 0; i < images.length; i++) images[i] = rand();
+  return { images, shape: [count, h, w, c], origin: `synthetic uniform [0, 1) images, seed ${seed}` };
+}
+
+/** The first `count` images of a set. */
+export function takeImages(set: ImageSet, count: number): ImageSet {
+  if (count > set.shape[0]) {
+    throw new Error(`asked for ${count} images but ${set.origin} holds ${set.shape[0]}`);
+  }
+  const per = set.shape[1] * set.shape[2] * set.shape[3];
+  return {
+    images: set.images.subarray(0, count * per),
+    shape: [count, set.shape[1], set.shape[2], set.shape[3]],
+    labels: set.labels?.subarray(0, count),
+    origin: set.origin,
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * model + images -> spike statistics, counts and (optionally) the spike trace.
+ * One forward pass per batch; everything after it works on the downloaded spike codes.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { isWeightNode, nodeByName, type Graph } from '../model/graph.ts';
+import { inferShapes, type ShapeMap } from '../model/shapes.ts';
+import { spikingLayers, toStcsnn, type StcsnnOptions } from '../model/stcsnn.ts';
+import { type NetworkWeights } from '../model/weights.ts';
+import { countNetwork } from '../counts/layer-counts.ts';
+import { spikeStats, type SpikeStats } from '../counts/spikes.ts';
+import type { NetworkCounts } from '../counts/types.ts';
+import { layerGeometry, spikeLayerGeometry } from '../trace/geometry.ts';
+import type { SpikeTrace } from '../trace/types.ts';
+import { forwardBatch } from './forward.ts';
+import type { ImageSet } from './inputs.ts';
+import { thresholds, validateSettings, type StcbSettings } from './schedule.ts';
+
+export interface ProfileOptions extends StcsnnOptions {
+  settings: StcbSettings;
+  /** Images per forward pass. */
+  batch: number;
+  /** Keep the spike codes of the first N images as a trace for hardware replay (0 = none). */
+  traceImages: number;
+  onBatch?: (done: number, total: number) => void;
+}
+
+export interface ProfileRun {
+  /** The STCSNN form of the network that ran. */
+  graph: Graph;
+  shapes: ShapeMap;
+  counts: NetworkCounts;
+  trace?: SpikeTrace;
+  /** Top-1 accuracy when the images have labels. */
+  accuracy?: number;
+  /** Wall time of the forward passes and counting, ms. */
+  elapsedMs: number;
+}
+
+export function profileNetwork(model: Graph, weights: NetworkWeights, input: ImageSet, opts: ProfileOptions): ProfileRun {
+  validateSettings(opts.settings);
+  if (!Number.isInteger(opts.batch) || opts.batch < 1) throw new RangeError(`batch must be a positive integer, got ${opts.batch}`);
+  const start = performance.now();
+  const graph = toStcsnn(model, opts);
+  const shapes = inferShapes(graph);
+  const nodes = nodeByName(graph);
+  const spiking = [...spikingLayers(graph)].map((name) => {
+    const node = nodes.get(name);
+    if (!node || !isWeightNode(node)) throw new Error(`"${name}" is not a weight layer`);
+    return spikeLayerGeometry(graph, shapes, node);
+  });
+  const T = opts.settings.timesteps;
+  const [n, h, w, c] = input.shape;
+  const per = h * w * c;
+  const stats = new Map<string, SpikeStats>(spiking.map((g) => [g.layer, { spikes: [], acs: [] }]));
+  const traceCodes = new Map<string, Uint32Array[]>(spiking.map((g) => [g.encoder, []]));
+  let correct = 0;
+
+  for (let first = 0; first < n; first += opts.batch) {
+    const count = Math.min(opts.batch, n - first);
+    const x = tf.tensor4d(input.images.subarray(first * per, (first + count) * per), [count, h, w, c]);
+    // Untrained weights: batch-norm statistics come from the first batch and are then fixed.
+    const run = forwardBatch(graph, shapes, weights, x, { settings: opts.settings, calibrateBatchNorm: !weights.trained });
+    x.dispose();
+    if (input.labels) {
+      const predicted = tf.tidy(() => tf.argMax(run.logits, 1)).dataSync();
+      predicted.forEach((p, i) => { if (p === input.labels?.[first + i]) correct++; });
+    }
+    run.logits.dispose();
+    for (const geom of spiking) {
+      const codes = run.codes.get(geom.encoder);
+      if (!codes) throw new Error(`no spike codes recorded for ${geom.encoder}`);
+      const s = spikeStats(geom, codes, count, T);
+      const acc = stats.get(geom.layer);
+      acc?.spikes.push(...s.spikes);
+      acc?.acs.push(...s.acs);
+    }
+    const keep = Math.min(count, Math.max(0, opts.traceImages - first));
+    if (keep > 0) {
+      for (const [encoder, codes] of run.codes) {
+        traceCodes.get(encoder)?.push(Uint32Array.from(codes.subarray(0, keep * (codes.length / count))));
+      }
+    }
+    opts.onBatch?.(first + count, n);
+  }
+
+  const counts = countNetwork({ graph, shapes, timesteps: T, schedule: opts.settings.schedule, images: n, stats });
+  const traced = Math.min(n, opts.traceImages);
+  const trace: SpikeTrace | undefined = traced > 0
+    ? {
+      network: graph.name,
+      images: traced,
+      timesteps: T,
+      schedule: opts.settings.schedule,
+      thresholds: [...thresholds(opts.settings)],
+      layers: spiking.map((geom) => ({ ...geom, codes: concat(traceCodes.get(geom.encoder) ?? []) })),
+      macLayers: graph.nodes.filter(isWeightNode).filter((node) => !stats.has(node.name))
+        .map((node) => layerGeometry(graph, shapes, node)),
+      order: graph.nodes.filter(isWeightNode).map((node) => node.name),
+    }
+    : undefined;
+  return {
+    graph, shapes, counts, trace,
+    accuracy: input.labels ? correct / n : undefined,
+    elapsedMs: performance.now() - start,
+  };
+}
+
+function concat(parts: Uint32Array[]): Uint32Array {
+  const out = new Uint32Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
