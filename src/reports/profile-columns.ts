@@ -29,14 +29,14 @@ export const LAYER_COLUMNS: Column<LayerRow>[] = [
   { key: 'timesteps', header: 'T', value: (r) => r.counts.timesteps, format: 'int', doc: 'Time steps of the layer\'s spike trains (0 for MAC layers).' },
   { key: 'neurons_in', header: 'Neurons in', value: (r) => r.counts.neuronsIn, format: 'int', doc: 'N_in = H*W*Cin input neurons.' },
   { key: 'neurons_out', header: 'Neurons out', value: (r) => r.counts.neuronsOut, format: 'int', doc: 'N_out = Ho*Wo*Cout outputs.' },
-  { key: 'spikes', header: 'Spikes', unit: 'spikes', value: (r) => r.counts.spikes, doc: 'Spikes into the layer per image, all steps (mean over images).' },
-  { key: 'spikes_std', header: 'Spikes std', unit: 'spikes', value: (r) => std(r.counts.spikesPerImage), format: 'float', digits: 1, doc: 'Sample standard deviation of spikes across the profiled images (0 for one image).' },
+  { key: 'spikes', header: 'Spikes', value: (r) => r.counts.spikes, doc: 'Spikes into the layer per image, all steps (mean over images).' },
+  { key: 'spikes_std', header: 'Spikes std', value: (r) => std(r.counts.spikesPerImage), format: 'float', digits: 1, doc: 'Sample standard deviation of spikes across the profiled images (0 for one image).' },
   { key: 'firing_rate', header: 'Firing rate', value: (r) => r.counts.firingRate, format: 'float', digits: 4, doc: 'spikes / (N_in * T): probability that an input neuron spikes at a step.' },
   { key: 'zeta', header: 'Zeta', value: (r) => r.counts.zeta, format: 'float', digits: 4, doc: 'spikes / N_in: spikes per input neuron over all T steps (Kundu et al. 2021).' },
-  { key: 'dense_macs', header: 'Dense MACs', unit: 'MAC', value: (r) => r.counts.denseMacs, format: 'int', doc: 'k*k*Cin*Cout*Hout*Wout: the ANN cost of the same layer.' },
-  { key: 'ac_exact', header: 'AC exact', unit: 'AC', value: (r) => r.counts.acExact, doc: 'Exact synaptic additions: (spike, valid output) pairs, honouring padding and stride.' },
-  { key: 'ac_literature', header: 'AC T*MAC*rate', unit: 'AC', value: (r) => r.counts.acLiteratureEstimate, format: 'float', digits: 0, doc: 'The literature estimate T * dense MACs * firing rate (= dense MACs * zeta); ignores borders and strides.' },
-  { key: 'macs', header: 'MACs', unit: 'MAC', value: (r) => r.counts.macs, format: 'int', doc: 'Multiply-accumulates of non-spiking weight layers.' },
+  { key: 'dense_macs', header: 'Dense MACs', value: (r) => r.counts.denseMacs, format: 'int', doc: 'k*k*Cin*Cout*Hout*Wout: the ANN cost of the same layer.' },
+  { key: 'ac_exact', header: 'AC exact', value: (r) => r.counts.acExact, doc: 'Exact synaptic additions: (spike, valid output) pairs, honouring padding and stride.' },
+  { key: 'ac_literature', header: 'AC T*MAC*rate', value: (r) => r.counts.acLiteratureEstimate, format: 'float', digits: 0, doc: 'The literature estimate T * dense MACs * firing rate (= dense MACs * zeta); ignores borders and strides.' },
+  { key: 'macs', header: 'MACs', value: (r) => r.counts.macs, format: 'int', doc: 'Multiply-accumulates of non-spiking weight layers.' },
   { key: 'encoder_compares', header: 'Enc. compares', value: (r) => r.counts.encoderCompares, format: 'int', doc: 'STEB: T * N_in threshold compares (counted in the first layer reading the encoder).' },
   { key: 'encoder_subtracts', header: 'Enc. subtracts', value: (r) => r.counts.encoderSubtracts, doc: 'STEB: one subtract per spike (counted in the first layer reading the encoder).' },
   { key: 'cab_multiplies', header: 'CAB mults', value: (r) => r.counts.cabMultiplies, format: 'int', doc: 'CAB: T * N_out multiplies by V(t) (0 under pow2).' },
@@ -47,9 +47,9 @@ export const LAYER_COLUMNS: Column<LayerRow>[] = [
   { key: 'pooling_ops', header: 'Pool ops', value: (r) => r.counts.poolingOps, format: 'int', doc: 'Pooling: one compare/add per window element read; global average pooling one add per input element.' },
   { key: 'residual_adds', header: 'Residual adds', value: (r) => r.counts.residualAdds, format: 'int', doc: 'Shortcut additions, one per element.' },
   { key: 'mac_class_ops', header: 'MAC-class ops', value: (r) => r.energy.macClass, format: 'int', doc: 'Paper mode: every operation that is not a spike-driven AC (MACs, CAB, BN, pooling, residual, bias).' },
-  { key: 'energy_snn', header: 'E SNN (formula)', unit: 'pJ', value: (r) => r.energy.snnPJ, format: 'float', digits: 1, doc: 'Paper mode: AC(formula) * E_AC + MAC-class ops * E_MAC.' },
-  { key: 'energy_snn_exact', header: 'E SNN (exact AC)', unit: 'pJ', value: (r) => r.energy.snnExactPJ, format: 'float', digits: 1, doc: 'Paper mode with the exact AC count: AC(exact) * E_AC + MAC-class ops * E_MAC.' },
-  { key: 'energy_ann', header: 'E ANN twin', unit: 'pJ', value: (r) => r.energy.annPJ, format: 'float', digits: 1, doc: 'The same layer as an ANN: (dense MACs + BN + pooling + residual + bias) * E_MAC.' },
+  { key: 'energy_snn', header: 'E SNN (formula)', unit: 'pJ', value: (r) => r.energy.snnPJ, format: 'float', digits: 0, doc: 'Paper mode: AC(formula) * E_AC + MAC-class ops * E_MAC.' },
+  { key: 'energy_snn_exact', header: 'E SNN (exact AC)', unit: 'pJ', value: (r) => r.energy.snnExactPJ, format: 'float', digits: 0, doc: 'Paper mode with the exact AC count: AC(exact) * E_AC + MAC-class ops * E_MAC.' },
+  { key: 'energy_ann', header: 'E ANN twin', unit: 'pJ', value: (r) => r.energy.annPJ, format: 'float', digits: 0, doc: 'The same layer as an ANN: (dense MACs + BN + pooling + residual + bias) * E_MAC.' },
 ];
 
 /** The short set the terminal shows; the files carry every column. */
@@ -70,9 +70,9 @@ export const STEP_COLUMNS: Column<StepRow>[] = [
   { key: 'layer', header: 'Layer', value: (r) => r.layer, doc: 'Spiking layer.' },
   { key: 'step', header: 't', value: (r) => r.step, format: 'int', doc: 'Time step t = 1..T.' },
   { key: 'threshold', header: 'V(t)', value: (r) => r.thresholdV, format: 'float', digits: 4, doc: 'Encoder threshold at step t.' },
-  { key: 'spikes', header: 'Spikes', unit: 'spikes', value: (r) => r.spikes, doc: 'Spikes into the layer at step t, per image (mean).' },
+  { key: 'spikes', header: 'Spikes', value: (r) => r.spikes, doc: 'Spikes into the layer at step t, per image (mean).' },
   { key: 'firing_rate', header: 'Firing rate', value: (r) => r.spikes / r.neuronsIn, format: 'float', digits: 4, doc: 'spikes(t) / N_in.' },
-  { key: 'ac_exact', header: 'AC exact', unit: 'AC', value: (r) => r.acExact, doc: 'Exact synaptic additions at step t, per image (mean).' },
+  { key: 'ac_exact', header: 'AC exact', value: (r) => r.acExact, doc: 'Exact synaptic additions at step t, per image (mean).' },
 ];
 
 export function stepRows(layers: readonly LayerCounts[], thresholdsV: readonly number[]): StepRow[] {

@@ -8,8 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { consumers, type Graph, type LayerNode } from '../model/graph.ts';
 import type { ShapeMap } from '../model/shapes.ts';
 import type { BatchNormParams, NetworkWeights, WeightLayerParams } from '../model/weights.ts';
-import type { StcbSettings } from './schedule.ts';
-import { stebEncode } from './steb.ts';
+import { thresholds, type StcbSettings } from './schedule.ts';
+import { encodeArray } from './steb.ts';
 
 export interface RunOptions {
   settings: StcbSettings;
@@ -76,11 +76,9 @@ function apply(n: LayerNode, ins: tf.Tensor[], w: NetworkWeights, opts: RunOptio
     case 'relu':
       return tf.relu(x);
     case 'steb': {
-      const record = opts.recordCodes !== false;
-      const enc = stebEncode(x, opts.settings, record);
-      if (record) codes.set(n.name, enc.codes.dataSync() as Int32Array);
-      enc.codes.dispose();
-      return enc.decoded;
+      const enc = encodeArray(x.dataSync() as Float32Array, thresholds(opts.settings));
+      if (opts.recordCodes !== false) codes.set(n.name, enc.codes);
+      return tf.tensor(enc.decoded, x.shape);
     }
     case 'maxpool':
       return tf.maxPool(x as tf.Tensor4D, n.pool, n.strides, n.padding);

@@ -1,6 +1,6 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { encodeValue, stebEncode } from '../../src/run/steb.ts';
+import { encodeArray, encodeValue, stebEncode } from '../../src/run/steb.ts';
 import { representableMax, thresholds, SCHEDULE_KINDS, type StcbSettings } from '../../src/run/schedule.ts';
 import { cpuBackend, randomArray } from '../helpers.ts';
 
@@ -68,5 +68,18 @@ test('tensor STEB gives the same spike codes as the float32 reference encoder', 
     }
     enc.codes.dispose();
     enc.decoded.dispose();
+  }
+});
+
+test('array STEB (the profiler\'s) equals the tensor STEB (training\'s), codes and decoded values', (t) => {
+  for (const schedule of SCHEDULE_KINDS) {
+    for (const timesteps of [1, 8, 20]) {
+      const s: StcbSettings = { timesteps, vth0: 0.8, tau: 2, schedule };
+      const xs = randomArray(3000, timesteps, -0.5, 3);
+      const enc = stebEncode(tf.tensor1d(xs), s);
+      const arr = encodeArray(xs, thresholds(s));
+      t.deepEqual(Array.from(arr.codes), Array.from(enc.codes.dataSync()));
+      t.deepEqual(Array.from(arr.decoded), Array.from(enc.decoded.dataSync()));
+    }
   }
 });
