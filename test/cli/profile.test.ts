@@ -52,7 +52,7 @@ test('profile writes the report files and the per-layer rows sum to the summary 
 
 test('profile reads a .npy input and checks its shape', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'stcsim-npy-'));
-  writeNpy(join(dir, 'x.npy'), randomArray(2 * 28 * 28, 3, 0, 1), [2, 28, 28, 1]);
+  writeNpy(join(dir, 'x.npy'), [2, 28, 28, 1], randomArray(2 * 28 * 28, 3, 0, 1));
   const { stdout } = await cli(['profile', 'smallnet', '--input', join(dir, 'x.npy'), '--out', join(dir, 'r'), '--json', '--backend', 'cpu']);
   t.is(JSON.parse(stdout).images, 2);
   // A zoo network adapts to the data's shape: resnet18 on 28x28x1 images.

@@ -1,0 +1,109 @@
+/**
+ * The design space: `--sweep key=v1,v2,...` axes, their cartesian product, and which part of a
+ * design point each key belongs to (network setting, technology, accelerator field).
+ */
+import type { ScheduleKind } from '../run/schedule.ts';
+import { SCHEDULE_KINDS } from '../run/schedule.ts';
+
+export type SweepValue = number | string | boolean;
+
+export interface Axis {
+  key: string;
+  values: SweepValue[];
+}
+
+/** STCB settings that change the spike trace (one trace per combination). */
+export const NETWORK_KEYS = ['timesteps', 'vth0', 'tau', 'schedule'] as const;
+export type NetworkKey = (typeof NETWORK_KEYS)[number];
+/** Technology settings. */
+export const TECH_KEYS = ['node', 'voltage'] as const;
+export type TechKey = (typeof TECH_KEYS)[number];
+
+/** Short names for the accelerator fields swept most often; any other field is named by its JSON path. */
+export const ALIASES: Readonly<Record<string, string>> = {
+  ac_lanes: 'acArray.lanes',
+  encoder_lanes: 'encoder.lanes',
+  cab_lanes: 'cab.lanes',
+  clock: 'clock',
+  dram: 'dram.type',
+  dram_bandwidth: 'dram.bandwidth',
+  weight_buffer: 'buffers.weights.capacity',
+  act_buffer: 'buffers.activations.capacity',
+  spike_buffer: 'buffers.spikes.capacity',
+  psum_buffer: 'buffers.psums.capacity',
+};
+
+function parseValue(raw: string): SweepValue {
+  const s = raw.trim();
+  if (s === 'true' || s === 'false') return s === 'true';
+  const n = Number(s);
+  return s !== '' && Number.isFinite(n) ? n : s;
+}
+
+/** "ac_lanes=64,256,1024" -> { key: 'acArray.lanes', values: [64, 256, 1024] } */
+export function parseSweep(spec: string): Axis {
+  const eq = spec.indexOf('=');
+  if (eq <= 0 || eq === spec.length - 1) throw new Error(`--sweep takes key=v1,v2,..., got "${spec}"`);
+  const rawKey = spec.slice(0, eq).trim();
+  const key = ALIASES[rawKey] ?? rawKey;
+  const values = spec.slice(eq + 1).split(',').map(parseValue);
+  if (new Set(values.map(String)).size !== values.length) throw new Error(`--sweep ${rawKey}: repeated value`);
+  validateAxis({ key, values });
+  return { key, values };
+}
+
+function validateAxis(a: Axis): void {
+  const bad = (what: string): never => { throw new Error(`--sweep ${a.key}: ${what}`); };
+  for (const v of a.values) {
+    switch (a.key) {
+      case 'timesteps':
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 31) bad(`time steps must be integers in 1..31, got ${String(v)}`);
+        break;
+      case 'vth0':
+      case 'tau':
+      case 'voltage':
+        if (typeof v !== 'number' || !(v > 0)) bad(`values must be positive numbers, got ${String(v)}`);
+        break;
+      case 'node':
+        if (typeof v !== 'number' || !(v > 0)) bad(`nodes are sizes in nm, got ${String(v)}`);
+        break;
+      case 'schedule':
+        if (!SCHEDULE_KINDS.includes(v as ScheduleKind)) bad(`schedules are ${SCHEDULE_KINDS.join(', ')}, got ${String(v)}`);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+export const isNetworkKey = (k: string): k is NetworkKey => (NETWORK_KEYS as readonly string[]).includes(k);
+export const isTechKey = (k: string): k is TechKey => (TECH_KEYS as readonly string[]).includes(k);
+
+/** Every combination, first axis slowest, in a stable order (the order points are listed and run). */
+export function cartesian(axes: readonly Axis[]): Record<string, SweepValue>[] {
+  let points: Record<string, SweepValue>[] = [{}];
+  for (const axis of axes) {
+    points = points.flatMap((p) => axis.values.map((v) => ({ ...p, [axis.key]: v })));
+  }
+  return points;
+}
+
+/** Sets a dotted path in a JSON object copy; the path must exist so typos fail loudly. */
+export function setPath(obj: unknown, path: string, value: SweepValue): unknown {
+  const copy: unknown = structuredClone(obj);
+  const parts = path.split('.');
+  let cur: unknown = copy;
+  for (let i = 0; i < parts.length - 1; i++) {
+    if (typeof cur !== 'object' || cur === null || !(parts[i] in cur)) throw new Error(`no field "${parts.slice(0, i + 1).join('.')}" in the accelerator file`);
+    cur = (cur as Record<string, unknown>)[parts[i]];
+  }
+  const last = parts[parts.length - 1];
+  if (typeof cur !== 'object' || cur === null || !(last in cur)) {
+    // Options may be left at their defaults in a file; they can still be swept.
+    if (!(parts[0] === 'options' && parts.length === 2 && typeof cur === 'object' && cur !== null)) {
+      throw new Error(`no field "${path}" in the accelerator file`);
+    }
+  }
+  (cur as Record<string, unknown>)[last] = value;
+  return copy;
+}

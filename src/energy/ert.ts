@@ -1,0 +1,154 @@
+/**
+ * Energy reference table (ERT), Accelergy-style: component x action -> pJ per action, each entry
+ * with its source and the scaling applied. Built once per (accelerator, technology); energy is
+ * then sum over actions of count x pJ (energize). Action counts never carry energy themselves.
+ */
+import type { Accelerator, BufferName, LeakyComponent } from '../hw/accelerator.ts';
+import { BUFFER_COMPONENTS, LEAKY_COMPONENTS } from '../hw/accelerator.ts';
+import type { SourcedValue, Tech } from './tech/load.ts';
+
+/** What one counted action is: an operation, one bit moved, or one cycle of leakage. */
+export type ActionUnit = 'op' | 'bit' | 'cycle';
+
+export interface ErtEntry {
+  component: string;
+  action: string;
+  /** Energy per action (per op, per bit, or per cycle for 'leak'), pJ. */
+  pJ: number;
+  unit: ActionUnit;
+  /** Bibliography key, or 'user' for an explicit override. */
+  source: string;
+  /** How the value was obtained (e.g. "int add 24b, power law between 8b and 32b"). */
+  estimator: string;
+  /** Scaling applied to the reference value, e.g. "x0.0684 E(7nm@0.7V)/E(45nm@0.9V)". */
+  scaling: string;
+}
+
+export interface ActionCount {
+  component: string;
+  action: string;
+  count: number;
+}
+
+export interface EnergyCell extends ActionCount {
+  pJ: number;
+  energyPJ: number;
+}
+
+export type Ert = Map<string, ErtEntry>;
+
+export const ertKey = (component: string, action: string): string => `${component}.${action}`;
+
+/** Widened words for V(t)-scaled weights (options.scaledWeights): an 8-bit threshold mantissa. */
+export const SCALED_WEIGHT_EXTRA_BITS = 8;
+
+/** Power law through two reference points (8b and 32b), as Horowitz's adders (~w) and multipliers (~w^2). */
+function widthLaw(ref: Record<string, SourcedValue>, kind: 'int_add' | 'int_mult', bits: number): { value: number; source: string } {
+  const a = ref[`${kind}_8b`];
+  const b = ref[`${kind}_32b`];
+  if (!a || !b) throw new Error(`tech reference table lacks ${kind}_8b / ${kind}_32b`);
+  const exponent = Math.log(b.value / a.value) / Math.log(4);
+  return { value: a.value * (bits / 8) ** exponent, source: a.source };
+}
+
+const SRAM_POINTS: [string, number][] = [['sram_64b_8KiB', 8 * 8192], ['sram_64b_32KiB', 8 * 32768], ['sram_64b_1MiB', 8 * 1048576]];
+/** Bank size assumed for unlimited buffers (the largest reference point). */
+const UNLIMITED_BANK_BITS = 8 * 1048576;
+
+/**
+ * SRAM energy per bit for a bank of `bankBits`: log-log interpolation of Horowitz's 64-bit cache
+ * accesses (8 KiB 10 pJ, 32 KiB 20 pJ, 1 MiB 100 pJ), extrapolated with the end segments' slopes,
+ * divided by 64. A pessimistic (cache-like) estimate for scratchpads; override it per buffer.
+ */
+export function sramPJPerBit(ref: Record<string, SourcedValue>, bankBits: number): { value: number; source: string } {
+  const pts = SRAM_POINTS.map(([k, bits]) => {
+    const v = ref[k];
+    if (!v) throw new Error(`tech reference table lacks ${k}`);
+    return { x: Math.log(bits), y: Math.log(v.value), source: v.source };
+  });
+  const x = Math.log(Number.isFinite(bankBits) ? Math.max(bankBits, 64) : UNLIMITED_BANK_BITS);
+  const seg = x <= pts[1].x ? 0 : 1;
+  const p = pts[seg];
+  const q = pts[seg + 1];
+  const y = p.y + ((q.y - p.y) * (x - p.x)) / (q.x - p.x);
+  return { value: Math.exp(y) / 64, source: p.source };
+}
+
+/** Area in um^2 at the node of an int adder or multiplier of `bits` (same power law as energy). */
+export function arithmeticAreaUm2(tech: Tech, kind: 'int_add' | 'int_mult', bits: number): number {
+  return widthLaw(tech.referenceAreaUm2, kind, bits).value * tech.areaFactor;
+}
+
+function fmt(x: number): string {
+  return Number(x.toPrecision(4)).toString();
+}
+
+/**
+ * Builds the ERT for an accelerator at a technology node. Logic and SRAM energies scale with the
+ * Stillmaker-Baas energy ratio; DRAM energies do not (separate chip); leakage power scales with
+ * the power ratio and is charged per cycle at the accelerator's clock.
+ */
+export function buildErt(accel: Accelerator, tech: Tech, clockHz: number): Ert {
+  const ert: Ert = new Map();
+  const eScale = tech.scales.energy;
+  const scaleText = `x${fmt(eScale)} E(${tech.node}@${fmt(tech.voltageV)}V)/E(45nm@${fmt(tech.referenceVoltageV)}V) [${tech.scalesSource}]`;
+  const put = (component: string, action: string, unit: ActionUnit, ref: { value: number; source: string }, estimator: string, scaled: 'energy' | 'none' | 'power'): void => {
+    const key = ertKey(component, action);
+    const user = tech.overridesPJ[key];
+    if (user) {
+      ert.set(key, { component, action, pJ: user.value, unit, source: user.source === 'user' ? 'user' : user.source, estimator: 'user', scaling: 'none (explicit value in tech file or override)' });
+      return;
+    }
+    const factor = scaled === 'energy' ? eScale : scaled === 'power' ? tech.scales.power : 1;
+    const scaling = scaled === 'energy' ? scaleText
+      : scaled === 'power' ? `x${fmt(tech.scales.power)} P(${tech.node}@${fmt(tech.voltageV)}V)/P(45nm@${fmt(tech.referenceVoltageV)}V) [${tech.scalesSource}], / ${fmt(clockHz / 1e6)} MHz`
+      : 'none';
+    ert.set(key, { component, action, pJ: ref.value * factor, unit, source: ref.source, estimator, scaling });
+  };
+  const ref = tech.referencePJ;
+  const add = (bits: number) => widthLaw(ref, 'int_add', bits);
+  const mult = (bits: number) => widthLaw(ref, 'int_mult', bits);
+  const lawText = (what: string, bits: number) => `${what} ${bits}b, power law between 8b and 32b`;
+
+  put('encoder', 'compare', 'op', add(accel.activationBits), lawText('int add (compare)', accel.activationBits), 'energy');
+  put('encoder', 'subtract', 'op', add(accel.activationBits), lawText('int add (subtract)', accel.activationBits), 'energy');
+  put('ac_array', 'add', 'op', add(accel.psumBits), lawText('int add', accel.psumBits), 'energy');
+  put('cab', 'multiply', 'op', mult(accel.psumBits), lawText('int mult', accel.psumBits), 'energy');
+  put('cab', 'shift', 'op', add(accel.accumulatorBits), lawText('shift ~ int add', accel.accumulatorBits), 'energy');
+  put('cab', 'add', 'op', add(accel.accumulatorBits), lawText('int add', accel.accumulatorBits), 'energy');
+  const macBits = Math.max(accel.weightBits, accel.activationBits);
+  put('cab', 'mac_multiply', 'op', mult(macBits), lawText('int mult', macBits), 'energy');
+  put('cab', 'mac_add', 'op', add(accel.accumulatorBits), lawText('int add', accel.accumulatorBits), 'energy');
+  put('bn', 'multiply', 'op', mult(accel.activationBits), lawText('int mult', accel.activationBits), 'energy');
+  put('bn', 'add', 'op', add(accel.activationBits), lawText('int add', accel.activationBits), 'energy');
+  put('mac_array', 'multiply', 'op', mult(macBits), lawText('int mult', macBits), 'energy');
+  put('mac_array', 'add', 'op', add(accel.accumulatorBits), lawText('int add', accel.accumulatorBits), 'energy');
+  for (const b of BUFFER_COMPONENTS as readonly BufferName[]) {
+    const spec = accel.buffers[b];
+    const bankBits = spec.capacityBits / spec.banks;
+    const e = sramPJPerBit(ref, bankBits);
+    const size = Number.isFinite(bankBits) ? `${fmt(bankBits / 8192)} KiB bank` : 'unlimited (1 MiB bank assumed)';
+    put(b, 'read', 'bit', e, `SRAM ${size}, log-log between 8 KiB/32 KiB/1 MiB 64-bit accesses, /64`, 'energy');
+    put(b, 'write', 'bit', e, `SRAM ${size}, write = read`, 'energy');
+  }
+  const dram = tech.dramPJPerBit[accel.dramType];
+  if (!dram) throw new Error(`tech ${tech.node} has no DRAM energy for type ${accel.dramType}`);
+  put('dram', 'read', 'bit', dram, `${accel.dramType} per bit`, 'none');
+  put('dram', 'write', 'bit', dram, `${accel.dramType} per bit`, 'none');
+  for (const c of LEAKY_COMPONENTS as readonly LeakyComponent[]) {
+    const p = accel.leakageMW[c];
+    // mW / Hz = 1e-3 J per cycle / 1e... : pJ per cycle = mW * 1e-3 / clockHz * 1e12.
+    const perCycle = p ? { value: (p.value * 1e9) / clockHz, source: p.source } : { value: 0, source: 'stcsim-assumption' };
+    put(c, 'leak', 'cycle', perCycle, p ? `leakage ${fmt(p.value)} mW at 45 nm` : 'no leakage given', 'power');
+  }
+  return ert;
+}
+
+/** Energy of each counted action: count x ERT entry. Missing entries are an error, not zero. */
+export function energize(counts: readonly ActionCount[], ert: Ert): EnergyCell[] {
+  return counts.map((c) => {
+    const e = ert.get(ertKey(c.component, c.action));
+    if (!e) throw new Error(`no ERT entry for ${c.component}.${c.action}`);
+    return { ...c, pJ: e.pJ, energyPJ: c.count * e.pJ };
+  });
+}

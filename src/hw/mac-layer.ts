@@ -1,0 +1,85 @@
+/**
+ * Dense MAC layers (the first convolution on the raw input, a real-valued classifier) and the
+ * ANN twin. Mapping: lanes over output channels, one input activation broadcast per cycle to the
+ * lanes, output-stationary accumulation (psums stay in the lane registers across kernel taps).
+ * On the STCB chip the MAC layers run on the CAB lanes (they have multipliers); the ANN twin runs
+ * every layer this way on a MAC array of the same compute area.
+ */
+import type { LayerGeometry } from '../trace/types.ts';
+import type { Accelerator } from './accelerator.ts';
+import type { ActionCount } from '../energy/ert.ts';
+import { dramCycles, emptyTraffic, pushTraffic, zeroStalls, type LayerSim } from './stcb-layer.ts';
+
+export interface MacContext {
+  accel: Accelerator;
+  clockHz: number;
+  /** Lanes doing MACs (CAB lanes on the STCB chip, MAC-array lanes for the ANN twin). */
+  lanes: number;
+  /** Component charged for the MACs and its action names. */
+  component: 'cab' | 'mac_array';
+  multiplyAction: 'mac_multiply' | 'multiply';
+  addAction: 'mac_add' | 'add';
+  inputFromDram: boolean;
+}
+
+export function denseMacs(g: LayerGeometry): number {
+  return g.kernelH * g.kernelW * g.inC * g.outC * g.outH * g.outW;
+}
+
+export function simulateMacLayer(g: LayerGeometry, ctx: MacContext): LayerSim {
+  const { accel } = ctx;
+  const o = accel.options;
+  const macs = denseMacs(g);
+  const nIn = g.inH * g.inW * g.inC;
+  const nOut = g.outH * g.outW * g.outC;
+  const broadcasts = g.outH * g.outW * g.kernelH * g.kernelW * g.inC * Math.ceil(g.outC / ctx.lanes);
+  const traffic = emptyTraffic();
+  const weightBits = g.kernelH * g.kernelW * g.inC * g.outC * accel.weightBits;
+  traffic.weight_buffer.writeBits += weightBits;
+  traffic.weight_buffer.readBits += macs * accel.weightBits;
+  traffic.act_buffer.readBits += broadcasts * accel.activationBits;
+  traffic.act_buffer.writeBits += nOut * accel.activationBits;
+  traffic.dram.readBits += weightBits;
+  if (ctx.inputFromDram) {
+    traffic.dram.readBits += nIn * accel.activationBits;
+    traffic.act_buffer.writeBits += nIn * accel.activationBits;
+  }
+  const actsSpill = (nIn + nOut) * accel.activationBits > accel.buffers.act_buffer.capacityBits;
+  if (actsSpill) {
+    if (!ctx.inputFromDram) traffic.dram.readBits += nIn * accel.activationBits;
+    traffic.dram.writeBits += nOut * accel.activationBits;
+  }
+  const compute = broadcasts;
+  const load = dramCycles(accel, ctx.clockHz, traffic.dram.readBits);
+  const drain = dramCycles(accel, ctx.clockHz, traffic.dram.writeBits);
+  const stalls = zeroStalls();
+  // Weights and input stream in while the lanes compute (double-buffered) unless loads are not.
+  const body = o.doubleBufferedLoads && o.timing !== 'sequential' ? Math.max(compute, load) : compute + load;
+  const cycles = body + drain + o.pipelineLatencyCycles;
+  stalls.dram = body + drain - compute;
+  stalls.pipeline = o.pipelineLatencyCycles;
+  const actions: ActionCount[] = [
+    { component: ctx.component, action: ctx.multiplyAction, count: macs },
+    { component: ctx.component, action: ctx.addAction, count: macs + (g.hasBias ? nOut : 0) },
+  ];
+  if (g.batchNormAfter && !o.foldBatchNorm) {
+    actions.push({ component: 'bn', action: 'multiply', count: nOut }, { component: 'bn', action: 'add', count: nOut });
+  }
+  pushTraffic(actions, traffic);
+  return {
+    layer: g.layer,
+    kind: 'mac',
+    cycles,
+    stageCycles: { encoder: 0, ac: 0, cab: compute },
+    stalls,
+    acChunkOverheadCycles: 0,
+    tiling: { coutTile: Math.min(g.outC, ctx.lanes), rowTile: g.outH, coutTiles: Math.ceil(g.outC / ctx.lanes), rowTiles: 1 },
+    traffic,
+    actions,
+    spikes: 0,
+    acs: 0,
+    acsPerStep: [],
+    bounds: { encoder: 0, ac: 0, cab: Math.ceil(macs / ctx.lanes), dram: dramCycles(accel, ctx.clockHz, traffic.dram.readBits + traffic.dram.writeBits) },
+    work: { acOps: 0, cabOps: 0, encoderOps: 0, macOps: macs },
+  };
+}

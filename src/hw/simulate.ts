@@ -1,0 +1,197 @@
+/**
+ * Hardware replay of a spike trace: every spiking layer of every image through the STCB
+ * accelerator model, the MAC layers on the CAB lanes, then energy from the ERT (count x pJ) and
+ * leakage (power x runtime, charged per cycle). Also the ANN twin on a MAC array of the same
+ * compute area. Pure function of (trace, accelerator, technology).
+ */
+import type { LayerGeometry, SpikeTrace, SpikeTraceLayer } from '../trace/types.ts';
+import { LEAKY_COMPONENTS, type Accelerator } from './accelerator.ts';
+import type { Tech } from '../energy/tech/load.ts';
+import { arithmeticAreaUm2, buildErt, energize, type ActionCount, type EnergyCell, type ErtEntry } from '../energy/ert.ts';
+import { spikeSummary } from './fanout.ts';
+import { emptyTraffic, simulateStcbLayer, STALL_CAUSES, zeroStalls, type LayerSim } from './stcb-layer.ts';
+import { simulateMacLayer } from './mac-layer.ts';
+
+export interface SimOptions {
+  /** Images of the trace to replay (default: all). */
+  images?: number[];
+  /** Skip the ANN twin (sweeps that do not need it). */
+  annTwin?: boolean;
+}
+
+export interface LayerResult extends LayerSim {
+  /** Images replayed (rows are sums over them). */
+  images: number;
+  runtimeS: number;
+  utilisation: { encoder: number; ac: number; cab: number };
+  energy: EnergyCell[];
+  energyPJ: number;
+}
+
+export interface Totals {
+  cycles: number;
+  runtimeS: number;
+  energyPJ: number;
+  dynamicPJ: number;
+  leakagePJ: number;
+  energyByComponentPJ: Record<string, number>;
+  dramBytes: number;
+  spikes: number;
+  acs: number;
+}
+
+export interface SimResult {
+  accelerator: string;
+  tech: { node: string; provenance: string; voltageV: number; flavour: string; files: string[] };
+  clockHz: number;
+  images: number;
+  timesteps: number;
+  ert: ErtEntry[];
+  layers: LayerResult[];
+  totals: Totals;
+  annTwin?: { macLanes: number; computeAreaUm2: number; layers: LayerResult[]; totals: Totals };
+}
+
+/** Clock at the node: the file's clock, divided by the delay ratio when options.scaleClockWithNode. */
+export function clockAt(accel: Accelerator, tech: Tech): number {
+  return accel.options.scaleClockWithNode ? accel.clockHz / tech.scales.delay : accel.clockHz;
+}
+
+function addActions(into: Map<string, ActionCount>, list: readonly ActionCount[]): void {
+  for (const a of list) {
+    const k = `${a.component}.${a.action}`;
+    const e = into.get(k);
+    if (e) e.count += a.count;
+    else into.set(k, { ...a });
+  }
+}
+
+/** Sums one layer's per-image results. */
+function accumulate(acc: LayerSim | undefined, x: LayerSim): LayerSim {
+  if (!acc) return { ...x, stalls: { ...x.stalls }, traffic: structuredClone(x.traffic), actions: x.actions.map((a) => ({ ...a })), acsPerStep: [...x.acsPerStep], bounds: { ...x.bounds }, work: { ...x.work }, stageCycles: { ...x.stageCycles } };
+  acc.cycles += x.cycles;
+  for (const c of STALL_CAUSES) acc.stalls[c] += x.stalls[c];
+  for (const k of Object.keys(acc.traffic) as (keyof LayerSim['traffic'])[]) {
+    acc.traffic[k].readBits += x.traffic[k].readBits;
+    acc.traffic[k].writeBits += x.traffic[k].writeBits;
+  }
+  const m = new Map<string, ActionCount>();
+  addActions(m, acc.actions);
+  addActions(m, x.actions);
+  acc.actions = [...m.values()];
+  acc.acChunkOverheadCycles += x.acChunkOverheadCycles;
+  acc.spikes += x.spikes;
+  acc.acs += x.acs;
+  x.acsPerStep.forEach((v, i) => { acc.acsPerStep[i] = (acc.acsPerStep[i] ?? 0) + v; });
+  for (const k of ['encoder', 'ac', 'cab', 'dram'] as const) acc.bounds[k] += x.bounds[k];
+  for (const k of ['acOps', 'cabOps', 'encoderOps', 'macOps'] as const) acc.work[k] += x.work[k];
+  for (const k of ['encoder', 'ac', 'cab'] as const) acc.stageCycles[k] += x.stageCycles[k];
+  return acc;
+}
+
+function finishLayer(l: LayerSim, images: number, accel: Accelerator, clockHz: number, ert: Map<string, ErtEntry>, macLanes: number): LayerResult {
+  const actions = [...l.actions, ...LEAKY_COMPONENTS.map((c) => ({ component: c, action: 'leak', count: l.cycles }))];
+  const energy = energize(actions, ert);
+  const cyc = Math.max(l.cycles, 1);
+  return {
+    ...l,
+    actions,
+    images,
+    runtimeS: l.cycles / clockHz,
+    utilisation: {
+      encoder: l.work.encoderOps / (cyc * accel.encoderLanes),
+      ac: l.work.acOps / (cyc * accel.acLanes),
+      cab: (l.work.cabOps + l.work.macOps) / (cyc * (l.kind === 'mac' ? macLanes : accel.cabLanes)),
+    },
+    energy,
+    energyPJ: energy.reduce((s, e) => s + e.energyPJ, 0),
+  };
+}
+
+function totalsOf(layers: readonly LayerResult[], clockHz: number): Totals {
+  const byComp: Record<string, number> = {};
+  let dyn = 0;
+  let leak = 0;
+  for (const l of layers) {
+    for (const e of l.energy) {
+      byComp[e.component] = (byComp[e.component] ?? 0) + e.energyPJ;
+      if (e.action === 'leak') leak += e.energyPJ;
+      else dyn += e.energyPJ;
+    }
+  }
+  const cycles = layers.reduce((s, l) => s + l.cycles, 0);
+  return {
+    cycles,
+    runtimeS: cycles / clockHz,
+    energyPJ: layers.reduce((s, l) => s + l.energyPJ, 0),
+    dynamicPJ: dyn,
+    leakagePJ: leak,
+    energyByComponentPJ: byComp,
+    dramBytes: layers.reduce((s, l) => s + (l.traffic.dram.readBits + l.traffic.dram.writeBits) / 8, 0),
+    spikes: layers.reduce((s, l) => s + l.spikes, 0),
+    acs: layers.reduce((s, l) => s + l.acs, 0),
+  };
+}
+
+/** Compute area of the STCB chip's lanes and of one MAC lane (um^2 at the node) for the ANN twin. */
+export function annTwinLanes(accel: Accelerator, tech: Tech): { macLanes: number; computeAreaUm2: number; macAreaUm2: number } {
+  const add = (b: number) => arithmeticAreaUm2(tech, 'int_add', b);
+  const mult = (b: number) => arithmeticAreaUm2(tech, 'int_mult', b);
+  const computeAreaUm2 = accel.encoderLanes * add(accel.activationBits) + accel.acLanes * add(accel.psumBits)
+    + accel.cabLanes * (mult(accel.psumBits) + add(accel.accumulatorBits));
+  const macAreaUm2 = mult(Math.max(accel.weightBits, accel.activationBits)) + add(accel.accumulatorBits);
+  return { macLanes: Math.max(1, Math.floor(computeAreaUm2 / macAreaUm2)), computeAreaUm2, macAreaUm2 };
+}
+
+/** Replays `trace` on `accel` at `tech`. */
+export function simulate(trace: SpikeTrace, accel: Accelerator, tech: Tech, options: SimOptions = {}): SimResult {
+  const clockHz = clockAt(accel, tech);
+  const ert = buildErt(accel, tech, clockHz);
+  const T = trace.timesteps;
+  const images = options.images ?? Array.from({ length: trace.images }, (_, i) => i);
+  const spiking = new Map<string, SpikeTraceLayer>(trace.layers.map((l) => [l.layer, l]));
+  const macs = new Map<string, LayerGeometry>(trace.macLayers.map((l) => [l.layer, l]));
+  const order = trace.order.length > 0 ? trace.order : [...trace.macLayers.map((l) => l.layer), ...trace.layers.map((l) => l.layer)];
+  for (const name of order) {
+    if (!spiking.has(name) && !macs.has(name)) throw new Error(`trace order names layer ${name}, which is neither a spiking nor a MAC layer`);
+  }
+  const sums = new Map<string, LayerSim>();
+  for (const img of images) {
+    const encodersRun = new Set<string>();
+    order.forEach((name, idx) => {
+      const sl = spiking.get(name);
+      let r: LayerSim;
+      if (sl) {
+        const runEncoder = !encodersRun.has(sl.encoder);
+        encodersRun.add(sl.encoder);
+        r = simulateStcbLayer(sl, spikeSummary(sl, img, T), { accel, clockHz, timesteps: T, schedule: trace.schedule, runEncoder, inputFromDram: idx === 0 });
+      } else {
+        r = simulateMacLayer(macs.get(name) as LayerGeometry, { accel, clockHz, lanes: accel.cabLanes, component: 'cab', multiplyAction: 'mac_multiply', addAction: 'mac_add', inputFromDram: idx === 0 });
+      }
+      sums.set(name, accumulate(sums.get(name), r));
+    });
+  }
+  const layers = order.map((n) => finishLayer(sums.get(n) as LayerSim, images.length, accel, clockHz, ert, accel.cabLanes));
+  const result: SimResult = {
+    accelerator: accel.name,
+    tech: { node: tech.node, provenance: tech.provenance, voltageV: tech.voltageV, flavour: tech.flavour, files: tech.files },
+    clockHz,
+    images: images.length,
+    timesteps: T,
+    ert: [...ert.values()],
+    layers,
+    totals: totalsOf(layers, clockHz),
+  };
+  if (options.annTwin !== false) {
+    const { macLanes, computeAreaUm2 } = annTwinLanes(accel, tech);
+    const all = new Map<string, LayerGeometry>([...macs, ...spiking]);
+    const twinLayers = order.map((name, idx) => {
+      const one = simulateMacLayer(all.get(name) as LayerGeometry, { accel, clockHz, lanes: macLanes, component: 'mac_array', multiplyAction: 'multiply', addAction: 'add', inputFromDram: idx === 0 });
+      let acc: LayerSim | undefined;
+      for (let i = 0; i < images.length; i++) acc = accumulate(acc, one);
+      return finishLayer(acc ?? { ...one, cycles: 0, actions: [], traffic: emptyTraffic(), stalls: zeroStalls() }, images.length, accel, clockHz, ert, macLanes);
+    });
+    result.annTwin = { macLanes, computeAreaUm2, layers: twinLayers, totals: totalsOf(twinLayers, clockHz) };
+  }
+  return result;
+}

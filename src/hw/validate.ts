@@ -1,0 +1,64 @@
+/**
+ * JSON Schema validation of hardware-model files (ajv). Errors name the file, the JSON path and
+ * what was expected, one line per problem, so a user can fix a file without reading the code.
+ */
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+
+const Ajv = AjvModule.default;
+
+/** Root of the shipped hardware models (hw-models/ beside src/). */
+export const HW_MODELS_DIR = fileURLToPath(new URL('../../hw-models/', import.meta.url));
+
+export class HwModelError extends Error {
+  override name = 'HwModelError';
+}
+
+const cache = new Map<string, ValidateFunction>();
+
+function validatorFor(schemaFile: string): ValidateFunction {
+  let v = cache.get(schemaFile);
+  if (!v) {
+    const schema: unknown = JSON.parse(fs.readFileSync(`${HW_MODELS_DIR}schema/${schemaFile}`, 'utf8'));
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+    v = ajv.compile(schema as object);
+    cache.set(schemaFile, v);
+  }
+  return v;
+}
+
+function describe(e: ErrorObject): string {
+  const path = e.instancePath === '' ? '/' : e.instancePath;
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required': return `${path}: missing required property "${String(p.missingProperty)}"`;
+    case 'additionalProperties': return `${path}: unknown property "${String(p.additionalProperty)}"`;
+    case 'enum': return `${path}: expected one of ${JSON.stringify(p.allowedValues)}`;
+    case 'pattern': return `${path}: expected ${e.parentSchema && typeof e.parentSchema.description === 'string' ? e.parentSchema.description : `a string matching ${String(p.pattern)}`}`;
+    default: return `${path}: ${e.message ?? e.keyword}`;
+  }
+}
+
+/** Validates parsed JSON against a schema in hw-models/schema/; throws HwModelError naming `file`. */
+export function validateAgainst(schemaFile: string, data: unknown, file: string): void {
+  const v = validatorFor(schemaFile);
+  if (v(data)) return;
+  const lines = [...new Set((v.errors ?? []).map(describe))];
+  throw new HwModelError(`${file}: invalid (${schemaFile}):\n  ${lines.join('\n  ')}`);
+}
+
+/** Reads and parses a JSON file, naming the file in any error. */
+export function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new HwModelError(`${file}: cannot read: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new HwModelError(`${file}: not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}

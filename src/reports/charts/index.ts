@@ -1,0 +1,14 @@
+export type { ChartOptions, DisplayUnit } from './theme.ts';
+export { CHART_CONFIG, CATEGORY_COLOURS, VEGA_LITE_SCHEMA, energyDisplayUnit, timeDisplayUnit } from './theme.ts';
+export type { LayerComponentEnergy, EnergyByComponentOptions } from './energy-by-component.ts';
+export { energyByComponentChart } from './energy-by-component.ts';
+export type { LayerStepFiringRate, FiringRateHeatmapOptions } from './firing-rate-heatmap.ts';
+export { firingRateHeatmap } from './firing-rate-heatmap.ts';
+export type { WaterfallStep, WaterfallBar } from './waterfall.ts';
+export { paperVsHardwareWaterfall, waterfallBars } from './waterfall.ts';
+export type { TimestepsEnergy } from './energy-vs-timesteps.ts';
+export { energyVsTimestepsChart } from './energy-vs-timesteps.ts';
+export type { ParetoPoint, ParetoChartOptions } from './pareto.ts';
+export { paretoChart } from './pareto.ts';
+export type { ChartSpec, ChartFiles, PngOptions } from './render.ts';
+export { renderSvg, svgToPng, writeChart } from './render.ts';

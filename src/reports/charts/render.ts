@@ -1,0 +1,130 @@
+/**
+ * Vega-Lite -> Vega -> SVG (headless vega View, no canvas) -> PNG (resvg with an installed font).
+ * Everything runs in-process from npm packages; nothing is fetched.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import * as vl from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { readFileSync } from 'node:fs';
+import type { FontInfo } from '../fonts.ts';
+import { FONT_INSTALL_HINT, findSansFont, fontMetrics, measureText } from '../fonts.ts';
+
+export type ChartSpec = TopLevelSpec;
+
+interface TextItem {
+  fontSize?: number | string;
+  fontWeight?: number | string;
+}
+/** vega-scenegraph's text measurer; exported at run time by vega but missing from its typings. */
+interface VegaTextMetrics {
+  width: (item: TextItem, text: unknown) => number;
+}
+
+let metricsInstalled = false;
+
+/**
+ * Headless vega has no canvas and guesses 0.8 em per character, which hides tick labels as
+ * "overlapping" and leaves gaps in legends. Measure with the font the PNG is drawn with instead
+ * (browsers showing the inline SVG use a similar sans-serif).
+ */
+function installTextMetrics(): void {
+  if (metricsInstalled) return;
+  metricsInstalled = true;
+  const font = findSansFont();
+  const metrics = font === undefined ? undefined : fontMetrics(readFileSync(font.path));
+  const tm = (vega as unknown as { textMetrics?: VegaTextMetrics }).textMetrics;
+  if (tm === undefined) return;
+  tm.width = (item: TextItem, text: unknown): number => {
+    const s = text === null || text === undefined ? '' : String(text).trim();
+    const size = item.fontSize === undefined ? 11 : Number(item.fontSize) || 0;
+    const bold = item.fontWeight === 'bold' || Number(item.fontWeight) >= 600;
+    // Without a font file, 0.6 em per character is closer to common sans faces than vega's 0.8.
+    return metrics === undefined ? 0.6 * s.length * size * (bold ? 1.08 : 1) : measureText(metrics, s, size, bold);
+  };
+}
+
+/**
+ * Rename every internal id of an SVG (and its url(#..)/href="#.." references) in one pass, in order
+ * of first appearance. Vega numbers gradients and clip paths from process-wide counters, so without
+ * this the same chart renders to different bytes depending on what was rendered before.
+ */
+export function renameSvgIds(svg: string, rename: (id: string, index: number) => string): string {
+  const map = new Map<string, string>();
+  for (const m of svg.matchAll(/\sid="([^"]+)"/g)) if (!map.has(m[1])) map.set(m[1], rename(m[1], map.size));
+  return svg.replace(/(\sid="|url\(#|href="#)([^")]+)/g, (whole: string, lead: string, id: string) => {
+    const to = map.get(id);
+    return to === undefined ? whole : lead + to;
+  });
+}
+
+/** Compile a Vega-Lite spec and render it to an SVG string (deterministic ids: v0, v1, ...). */
+export async function renderSvg(spec: ChartSpec): Promise<string> {
+  installTextMetrics();
+  const compiled = vl.compile(spec).spec;
+  // loader that refuses network and file access: charts carry their data inline.
+  const loader = vega.loader({ mode: 'http' });
+  loader.load = async (uri: string): Promise<string> => {
+    throw new Error(`chart tried to load '${uri}'; stcsim charts must carry inline data`);
+  };
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader, logLevel: vega.Warn });
+  try {
+    return renameSvgIds(await view.toSVG(), (_id, i) => `v${i}`);
+  } finally {
+    view.finalize();
+  }
+}
+
+export interface PngOptions {
+  /** Pixel density multiplier (2 = crisp on print and HiDPI screens). */
+  scale?: number;
+  /** Font to draw text with; default `findSansFont()`. */
+  font?: FontInfo;
+  /** Called once with the install hint when no font is found (default: console.warn). */
+  warn?: (message: string) => void;
+}
+
+let warnedNoFont = false;
+
+/** Rasterise an SVG to PNG bytes. Without a font file the PNG is still written, minus text. */
+export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
+  const font = options.font ?? findSansFont();
+  if (font === undefined && !warnedNoFont) {
+    warnedNoFont = true;
+    (options.warn ?? console.warn)(FONT_INSTALL_HINT);
+  }
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: options.scale ?? 2 },
+    background: 'white',
+    font: font === undefined
+      ? { loadSystemFonts: true }
+      : { loadSystemFonts: false, fontFiles: [font.path], defaultFontFamily: font.family, sansSerifFamily: font.family },
+    logLevel: 'off',
+  });
+  return resvg.render().asPng();
+}
+
+export interface ChartFiles {
+  vlPath: string;
+  svgPath: string;
+  pngPath: string;
+  svg: string;
+}
+
+/**
+ * Write `<name>.vl.json` (to restyle), `<name>.svg` and `<name>.png` into `dir`.
+ */
+export async function writeChart(dir: string, name: string, spec: ChartSpec, options: PngOptions = {}): Promise<ChartFiles> {
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`chart name '${name}' must be a plain file name`);
+  await mkdir(dir, { recursive: true });
+  const svg = await renderSvg(spec);
+  const vlPath = join(dir, `${name}.vl.json`);
+  const svgPath = join(dir, `${name}.svg`);
+  const pngPath = join(dir, `${name}.png`);
+  await writeFile(vlPath, JSON.stringify(spec, null, 2) + '\n');
+  await writeFile(svgPath, svg);
+  await writeFile(pngPath, svgToPng(svg, options));
+  return { vlPath, svgPath, pngPath, svg };
+}

@@ -1,0 +1,92 @@
+/**
+ * Spike traces as content-addressed files: recorded once per network setting and shared by every
+ * hardware point that replays them (DESIGN.md section 9).
+ *
+ * File layout (little endian): "STCTRACE" magic, uint32 header length, UTF-8 JSON header (the trace
+ * without its code arrays, plus each layer's code count), padding to 4 bytes, then every layer's
+ * spike codes as uint32 in layer order.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SpikeTrace, SpikeTraceLayer } from './types.ts';
+
+const MAGIC = 'STCTRACE';
+
+type LayerHeader = Omit<SpikeTraceLayer, 'codes'> & { codeCount: number };
+interface TraceHeader extends Omit<SpikeTrace, 'layers'> {
+  layers: LayerHeader[];
+}
+
+export function encodeTrace(trace: SpikeTrace): Buffer {
+  const header: TraceHeader = {
+    ...trace,
+    layers: trace.layers.map(({ codes, ...rest }) => ({ ...rest, codeCount: codes.length })),
+  };
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const pad = (4 - ((MAGIC.length + 4 + json.length) % 4)) % 4;
+  const codeBytes = trace.layers.reduce((a, l) => a + l.codes.byteLength, 0);
+  const out = Buffer.alloc(MAGIC.length + 4 + json.length + pad + codeBytes);
+  out.write(MAGIC, 0, 'latin1');
+  out.writeUInt32LE(json.length, MAGIC.length);
+  json.copy(out, MAGIC.length + 4);
+  let at = MAGIC.length + 4 + json.length + pad;
+  for (const l of trace.layers) {
+    Buffer.from(l.codes.buffer, l.codes.byteOffset, l.codes.byteLength).copy(out, at);
+    at += l.codes.byteLength;
+  }
+  return out;
+}
+
+export function decodeTrace(buf: Buffer, file = '<buffer>'): SpikeTrace {
+  if (buf.length < MAGIC.length + 4 || buf.toString('latin1', 0, MAGIC.length) !== MAGIC) {
+    throw new Error(`${file}: not a stcsim spike trace`);
+  }
+  const len = buf.readUInt32LE(MAGIC.length);
+  const start = MAGIC.length + 4;
+  if (start + len > buf.length) throw new Error(`${file}: truncated trace header`);
+  const header = JSON.parse(buf.toString('utf8', start, start + len)) as TraceHeader;
+  let at = start + len + ((4 - ((start + len) % 4)) % 4);
+  const layers = header.layers.map(({ codeCount, ...rest }): SpikeTraceLayer => {
+    const bytes = codeCount * 4;
+    if (at + bytes > buf.length) throw new Error(`${file}: truncated spike codes of layer ${rest.layer}`);
+    const codes = new Uint32Array(codeCount);
+    new Uint8Array(codes.buffer).set(buf.subarray(at, at + bytes));
+    at += bytes;
+    return { ...rest, codes };
+  });
+  return { ...header, layers };
+}
+
+/** sha256 of a value's canonical JSON (object keys sorted), hex. */
+export function contentHash(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}
+
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v)) {
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
+    return v;
+  });
+}
+
+export function traceFile(dir: string, key: string): string {
+  return join(dir, `${key}.trace`);
+}
+
+/** Writes atomically (temp file + rename) so an interrupted run never leaves a half trace behind. */
+export function saveTrace(dir: string, key: string, trace: SpikeTrace): string {
+  mkdirSync(dir, { recursive: true });
+  const file = traceFile(dir, key);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, encodeTrace(trace));
+  renameSync(tmp, file);
+  return file;
+}
+
+export function loadTrace(file: string): SpikeTrace {
+  if (!existsSync(file)) throw new Error(`trace file ${file} does not exist`);
+  return decodeTrace(readFileSync(file), file);
+}

@@ -1,0 +1,301 @@
+/**
+ * The training loop: Adam on mini-batches with seeded shuffling, a progress bar (loss, accuracy,
+ * images/s), a checkpoint after every epoch (model + Adam state + epoch number) so that an interrupted
+ * run resumes with `resume: true` losing at most the epoch in progress, the final model saved with
+ * io.ts and a `train.json` beside it.
+ *
+ * Loss: softmax cross-entropy on the logits (the networks end in a linear layer, no softmax).
+ * Learning rate: cosine decay from `learningRate` to 0 over the epochs (or constant), set per epoch,
+ * so a resumed run follows the same schedule as an uninterrupted one.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import cliProgress from 'cli-progress';
+import { loadModel, loadOptimizerState, saveModel, saveOptimizerState } from './io.ts';
+
+export interface TrainData {
+  /** NHWC float32 images. */
+  images: Float32Array;
+  labels: Int32Array;
+  shape: [number, number, number, number];
+  classes: number;
+  /** Where the data came from (folder), for train.json. */
+  source?: string;
+}
+
+export type ProgressMode = 'bar' | 'log' | 'none';
+
+export interface TrainOptions {
+  epochs: number;
+  outDir: string;
+  batchSize?: number;
+  learningRate?: number;
+  lrSchedule?: 'cosine' | 'constant';
+  seed?: number;
+  resume?: boolean;
+  /** Test split: evaluated after every epoch and at the end. */
+  test?: TrainData;
+  /** 'bar' on a terminal, else a log line every few seconds. */
+  progress?: ProgressMode;
+  /** Free-form settings recorded in train.json (network, mode, STCB settings, dataset, ...). */
+  settings?: Record<string, unknown>;
+  /** Called after each epoch (after the checkpoint is written). */
+  onEpoch?: (record: EpochRecord) => void;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  testAccuracy?: number;
+  learningRate: number;
+  seconds: number;
+  imagesPerSecond: number;
+}
+
+export interface TrainReport {
+  settings: Record<string, unknown>;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  lrSchedule: 'cosine' | 'constant';
+  seed: number;
+  trainImages: number;
+  testImages: number;
+  dataSource?: string;
+  history: EpochRecord[];
+  testAccuracy?: number;
+  wallSeconds: number;
+  backend: string;
+  tfjsVersion: string;
+  /** Epochs that were run in an earlier, interrupted process and restored from the checkpoint. */
+  resumedFromEpoch: number;
+  finishedAt: string;
+}
+
+export const CHECKPOINT_DIR = 'checkpoint';
+export const TRAIN_JSON = 'train.json';
+
+/** Adam whose learning rate can change between epochs (tfjs keeps it protected). */
+class ScheduledAdam extends tf.AdamOptimizer {
+  setLearningRate(lr: number): void {
+    this.learningRate = lr;
+  }
+}
+
+/** mulberry32: small, fast, good enough for shuffling; seeded per epoch so resumes replay the same order. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function shuffledIndices(n: number, seed: number): Int32Array {
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  const rnd = seededRandom(seed);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    const t = idx[i];
+    idx[i] = idx[j];
+    idx[j] = t;
+  }
+  return idx;
+}
+
+function gatherBatch(data: TrainData, idx: Int32Array | null, start: number, end: number): { x: tf.Tensor4D; y: tf.Tensor1D } {
+  const [, h, w, c] = data.shape;
+  const px = h * w * c;
+  const n = end - start;
+  const xs = new Float32Array(n * px);
+  const ys = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const src = idx ? idx[start + i] : start + i;
+    xs.set(data.images.subarray(src * px, (src + 1) * px), i * px);
+    ys[i] = data.labels[src];
+  }
+  return { x: tf.tensor4d(xs, [n, h, w, c]), y: tf.tensor1d(ys, 'int32') };
+}
+
+/** Inference-mode predictions (class indices) for a whole dataset. */
+export function predictClasses(model: tf.LayersModel, data: TrainData, batchSize = 256): Int32Array {
+  const n = data.shape[0];
+  const out = new Int32Array(n);
+  for (let s = 0; s < n; s += batchSize) {
+    const e = Math.min(n, s + batchSize);
+    const { x, y } = gatherBatch(data, null, s, e);
+    const pred = tf.tidy(() => tf.argMax(model.predict(x) as tf.Tensor, 1));
+    out.set(pred.dataSync() as Int32Array, s);
+    tf.dispose([x, y, pred]);
+  }
+  return out;
+}
+
+/** Top-1 accuracy in [0, 1] in inference mode (batch norm uses its moving statistics). */
+export function evaluateAccuracy(model: tf.LayersModel, data: TrainData, batchSize = 256): number {
+  const pred = predictClasses(model, data, batchSize);
+  let correct = 0;
+  for (let i = 0; i < pred.length; i++) if (pred[i] === data.labels[i]) correct++;
+  return correct / pred.length;
+}
+
+function lrAt(epoch: number, opts: Required<Pick<TrainOptions, 'epochs' | 'learningRate' | 'lrSchedule'>>): number {
+  if (opts.lrSchedule === 'constant') return opts.learningRate;
+  return opts.learningRate * 0.5 * (1 + Math.cos((Math.PI * epoch) / opts.epochs));
+}
+
+interface CheckpointState {
+  epoch: number;
+  history: EpochRecord[];
+  wallSeconds: number;
+}
+
+function writeJson(file: string, value: unknown): void {
+  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+class Progress {
+  private bar: cliProgress.SingleBar | null = null;
+  private lastLog = 0;
+  constructor(private readonly mode: ProgressMode, private readonly total: number, private readonly label: string) {
+    if (mode === 'bar') {
+      this.bar = new cliProgress.SingleBar(
+        {
+          format: `${label} [{bar}] {value}/{total} img | loss {loss} | acc {acc} | {ips} img/s | eta {eta_formatted}`,
+          hideCursor: true,
+          stream: process.stderr,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+      this.bar.start(total, 0, { loss: '-', acc: '-', ips: '-' });
+    }
+  }
+  update(done: number, loss: number, acc: number, ips: number): void {
+    const payload = { loss: loss.toFixed(4), acc: (100 * acc).toFixed(2) + '%', ips: ips.toFixed(0) };
+    if (this.bar) this.bar.update(done, payload);
+    else if (this.mode === 'log' && (Date.now() - this.lastLog > 15000 || done === this.total)) {
+      this.lastLog = Date.now();
+      process.stderr.write(`${this.label} ${done}/${this.total} img | loss ${payload.loss} | acc ${payload.acc} | ${payload.ips} img/s\n`);
+    }
+  }
+  stop(): void {
+    this.bar?.stop();
+  }
+}
+
+/**
+ * Trains `model` in place and saves it to `opts.outDir` (model.json, weights.bin, train.json).
+ * With `resume`, restores weights, Adam state and history from `outDir/checkpoint/` and continues.
+ */
+export async function train(model: tf.LayersModel, data: TrainData, opts: TrainOptions): Promise<TrainReport> {
+  const batchSize = opts.batchSize ?? 64;
+  const learningRate = opts.learningRate ?? 1e-3;
+  const lrSchedule = opts.lrSchedule ?? 'cosine';
+  const seed = opts.seed ?? 1;
+  const progress = opts.progress ?? (process.stderr.isTTY ? 'bar' : 'log');
+  if (!Number.isInteger(opts.epochs) || opts.epochs < 1) throw new RangeError(`epochs must be a positive integer, got ${opts.epochs}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size must be a positive integer, got ${batchSize}`);
+  const n = data.shape[0];
+  if (data.labels.length !== n || data.images.length !== n * data.shape[1] * data.shape[2] * data.shape[3]) {
+    throw new RangeError(`training data: ${data.images.length} pixels and ${data.labels.length} labels do not fit shape [${data.shape.join(', ')}]`);
+  }
+  const ckDir = join(opts.outDir, CHECKPOINT_DIR);
+  mkdirSync(opts.outDir, { recursive: true });
+  const optimizer = new ScheduledAdam(learningRate, 0.9, 0.999, 1e-7);
+  const varList = model.trainableWeights.map((w) => w.read() as tf.Variable);
+
+  let state: CheckpointState = { epoch: 0, history: [], wallSeconds: 0 };
+  const stateFile = join(ckDir, 'state.json');
+  if (opts.resume && existsSync(stateFile)) {
+    state = JSON.parse(readFileSync(stateFile, 'utf8')) as CheckpointState;
+    const saved = await loadModel(ckDir);
+    model.setWeights(saved.getWeights());
+    saved.dispose();
+    await loadOptimizerState(optimizer, ckDir);
+    process.stderr.write(`resuming from ${ckDir} after epoch ${state.epoch}\n`);
+  }
+  const resumedFromEpoch = state.epoch;
+
+  for (let epoch = state.epoch; epoch < opts.epochs; epoch++) {
+    const lr = lrAt(epoch, { epochs: opts.epochs, learningRate, lrSchedule });
+    optimizer.setLearningRate(lr);
+    const order = shuffledIndices(n, seed * 100003 + epoch);
+    const bar = new Progress(progress, n, `epoch ${epoch + 1}/${opts.epochs}`);
+    const t0 = performance.now();
+    let lossSum = 0;
+    let correct = 0;
+    for (let s = 0; s < n; s += batchSize) {
+      const e = Math.min(n, s + batchSize);
+      const { x, y } = gatherBatch(data, order, s, e);
+      let pred: tf.Tensor | null = null;
+      const loss = optimizer.minimize(
+        () => {
+          const logits = model.apply(x, { training: true }) as tf.Tensor;
+          pred = tf.keep(tf.argMax(logits, 1));
+          return tf.losses.softmaxCrossEntropy(tf.oneHot(y, data.classes), logits) as tf.Scalar;
+        },
+        true,
+        varList,
+      );
+      const lossValue = (loss as tf.Scalar).dataSync()[0];
+      const p = (pred as tf.Tensor | null)?.dataSync() ?? new Int32Array(0);
+      for (let i = 0; i < p.length; i++) if (p[i] === data.labels[order[s + i]]) correct++;
+      lossSum += lossValue * (e - s);
+      tf.dispose([x, y, loss as tf.Scalar, pred as tf.Tensor | null].filter((t): t is tf.Tensor => t !== null));
+      if (!Number.isFinite(lossValue)) throw new Error(`loss became ${lossValue} at epoch ${epoch + 1}, images ${s}..${e}; lower the learning rate`);
+      bar.update(e, lossSum / e, correct / e, e / ((performance.now() - t0) / 1000));
+    }
+    bar.stop();
+    const seconds = (performance.now() - t0) / 1000;
+    const record: EpochRecord = {
+      epoch: epoch + 1,
+      loss: lossSum / n,
+      accuracy: correct / n,
+      learningRate: lr,
+      seconds,
+      imagesPerSecond: n / seconds,
+    };
+    if (opts.test) record.testAccuracy = evaluateAccuracy(model, opts.test);
+    state = { epoch: epoch + 1, history: [...state.history, record], wallSeconds: state.wallSeconds + (performance.now() - t0) / 1000 };
+    // Model and optimizer first, state last: state.json names an epoch only once its files are complete.
+    await saveModel(model, ckDir);
+    await saveOptimizerState(optimizer, ckDir);
+    writeJson(stateFile, state);
+    process.stderr.write(
+      `epoch ${record.epoch}: loss ${record.loss.toFixed(4)}, train acc ${(100 * record.accuracy).toFixed(2)}%` +
+        (record.testAccuracy !== undefined ? `, test acc ${(100 * record.testAccuracy).toFixed(2)}%` : '') +
+        `, ${seconds.toFixed(1)} s (${record.imagesPerSecond.toFixed(0)} img/s)\n`,
+    );
+    opts.onEpoch?.(record);
+  }
+
+  await saveModel(model, opts.outDir);
+  const last = state.history[state.history.length - 1];
+  const report: TrainReport = {
+    settings: opts.settings ?? {},
+    epochs: opts.epochs,
+    batchSize,
+    learningRate,
+    lrSchedule,
+    seed,
+    trainImages: n,
+    testImages: opts.test?.shape[0] ?? 0,
+    dataSource: data.source,
+    history: state.history,
+    testAccuracy: last?.testAccuracy ?? (opts.test ? evaluateAccuracy(model, opts.test) : undefined),
+    wallSeconds: state.wallSeconds,
+    backend: tf.getBackend(),
+    tfjsVersion: tf.version.tfjs,
+    resumedFromEpoch,
+    finishedAt: new Date().toISOString(),
+  };
+  writeJson(join(opts.outDir, TRAIN_JSON), report);
+  optimizer.dispose();
+  return report;
+}

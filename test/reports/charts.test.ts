@@ -1,0 +1,166 @@
+import test from 'ava';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import type { ChartSpec } from '../../src/reports/charts/index.ts';
+import {
+  energyByComponentChart, energyDisplayUnit, energyVsTimestepsChart, firingRateHeatmap, paperVsHardwareWaterfall,
+  paretoChart, renderSvg, timeDisplayUnit, waterfallBars, writeChart,
+} from '../../src/reports/charts/index.ts';
+import { findSansFont, fontFamilyName, fontMetrics, measureText } from '../../src/reports/fonts.ts';
+import { COMPONENTS, LAYERS, STEPS, WATERFALL, componentRows, firingRows, paretoPoints, timestepRows } from './sample-data.ts';
+
+const require = createRequire(import.meta.url);
+const schemaPath = require.resolve('vega-lite/vega-lite-schema.json');
+const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false });
+const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object);
+
+/** Number of items in the data-driven marks of one kind (legend symbols etc. excluded). */
+function markItems(svg: string, mark: 'rect' | 'symbol' | 'line' | 'text'): number {
+  let n = 0;
+  for (const m of svg.matchAll(new RegExp(`<g class="mark-${mark} role-mark[^"]*"[^>]*>`, 'g'))) {
+    const start = (m.index ?? 0) + m[0].length;
+    const inner = svg.slice(start, svg.indexOf('</g>', start));
+    n += (inner.match(/<(path|text)\b/g) ?? []).length;
+  }
+  return n;
+}
+
+const SPECS: Record<string, () => ChartSpec> = {
+  energyByComponent: () => energyByComponentChart(componentRows(), { title: 'Energy' }),
+  energyByComponentHorizontal: () => energyByComponentChart(componentRows(), { orientation: 'horizontal' }),
+  firingRate: () => firingRateHeatmap(firingRows()),
+  waterfall: () => paperVsHardwareWaterfall(WATERFALL),
+  energyVsTimesteps: () => energyVsTimestepsChart(timestepRows()),
+  pareto: () => paretoChart(paretoPoints()),
+  paretoLog: () => paretoChart(paretoPoints(), { logScale: true }),
+};
+
+for (const [name, make] of Object.entries(SPECS)) {
+  test(`${name}: spec validates against the Vega-Lite schema`, (t) => {
+    const ok = validate(make());
+    t.true(ok, JSON.stringify(validate.errors?.slice(0, 3), null, 1));
+  });
+}
+
+test('stacked bars: one rect per (layer, component), layer order kept', async (t) => {
+  const spec = energyByComponentChart(componentRows());
+  const svg = await renderSvg(spec);
+  t.is(markItems(svg, 'rect'), LAYERS.length * COMPONENTS.length);
+  // axis labels appear in network order (conv1, stcb2, fc3), not alphabetical (conv1, fc3, stcb2)
+  const positions = LAYERS.map((l) => svg.indexOf(`>${l}</text>`));
+  t.true(positions.every((p) => p > 0));
+  t.deepEqual([...positions].sort((a, b) => a - b), positions);
+  t.regex(svg, />Energy \(µJ\)<\/text>/);
+});
+
+test('stacked bars: the bar heights add up to the layer totals', async (t) => {
+  // Horizontal layout: rect widths in px are proportional to energy; compare per-layer sums.
+  const rows = componentRows();
+  const svg = await renderSvg(energyByComponentChart(rows, { orientation: 'horizontal', width: 500 }));
+  const g = /<g class="mark-rect role-mark[^"]*"[^>]*>(.*?)<\/g>/s.exec(svg);
+  t.truthy(g);
+  const widths = [...(g?.[1] ?? '').matchAll(/d="M[-\d.]+,[-\d.]+h([-\d.]+)v/g)].map((m) => Number(m[1]));
+  t.is(widths.length, rows.length);
+  const total = rows.reduce((s, r) => s + r.energyPJ, 0);
+  const pxTotal = widths.reduce((s, w) => s + w, 0);
+  // every rect's share of the drawn width equals its share of the energy
+  rows.forEach((r, i) => t.true(Math.abs(widths[i] / pxTotal - r.energyPJ / total) < 2e-3));
+});
+
+test('heat map: one rect per (layer, step) and a label per cell', async (t) => {
+  const svg = await renderSvg(firingRateHeatmap(firingRows()));
+  t.is(markItems(svg, 'rect'), LAYERS.length * STEPS);
+  t.is(markItems(svg, 'text'), LAYERS.length * STEPS);
+  t.regex(svg, />Time step t<\/text>/);
+});
+
+test('waterfall: bars chain from paper total to hardware total', async (t) => {
+  const bars = waterfallBars(WATERFALL);
+  t.is(bars.length, WATERFALL.length);
+  for (let i = 1; i < bars.length - 1; i++) {
+    t.is(bars[i].startPJ, i === 1 ? bars[0].endPJ : bars[i - 1].endPJ);
+  }
+  const sumDeltas = WATERFALL.slice(1, -1).reduce((s, x) => s + x.energyPJ, 0);
+  t.true(Math.abs(WATERFALL[0].energyPJ + sumDeltas - bars[bars.length - 1].endPJ) < 1e-6);
+  t.is(bars[2].kind, 'decrease');
+  const svg = await renderSvg(paperVsHardwareWaterfall(WATERFALL));
+  t.is(markItems(svg, 'rect'), WATERFALL.length);
+  t.is(markItems(svg, 'text'), WATERFALL.length);
+});
+
+test('schema validator rejects an invalid spec', (t) => {
+  t.false(validate({ mark: 'no-such-mark', data: { values: [] } }));
+});
+
+test('waterfall: an unexplained gap is an error', (t) => {
+  const broken = [...WATERFALL.slice(0, -2), WATERFALL[WATERFALL.length - 1]];
+  const e = t.throws(() => waterfallBars(broken));
+  t.regex(e?.message ?? '', /gap/);
+});
+
+test('energy vs time steps: one line per series, one point per record', async (t) => {
+  const rows = timestepRows();
+  const svg = await renderSvg(energyVsTimestepsChart(rows));
+  t.is(markItems(svg, 'line'), 3);
+  t.is(markItems(svg, 'symbol'), rows.length);
+});
+
+test('pareto: one symbol per point, one label per labelled point', async (t) => {
+  const pts = paretoPoints();
+  const svg = await renderSvg(paretoChart(pts));
+  t.is(markItems(svg, 'symbol'), pts.length);
+  t.is(markItems(svg, 'text'), pts.filter((p) => p.label !== undefined).length);
+  t.is(markItems(svg, 'line'), 1);
+  t.regex(svg, />Latency \(ms\)<\/text>/);
+});
+
+test('display units', (t) => {
+  t.deepEqual(energyDisplayUnit([999]), { unit: 'pJ', factor: 1 });
+  t.is(energyDisplayUnit([1.2e6]).unit, 'µJ');
+  t.is(energyDisplayUnit([0]).unit, 'pJ');
+  t.is(timeDisplayUnit([2.5e-3]).unit, 'ms');
+  t.is(timeDisplayUnit([3e-10]).unit, 'ns');
+});
+
+test('writeChart: .vl.json, .svg and .png side by side', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'stcsim-chart-'));
+  try {
+    const spec = firingRateHeatmap(firingRows());
+    const f = await writeChart(dir, 'firing-rate', spec);
+    t.deepEqual(JSON.parse(readFileSync(f.vlPath, 'utf8')), JSON.parse(JSON.stringify(spec)));
+    t.true(readFileSync(f.svgPath, 'utf8').startsWith('<svg'));
+    const png = readFileSync(f.pngPath);
+    t.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
+    const svgWidth = Number(/width="(\d+)"/.exec(f.svg)?.[1]);
+    t.is(png.readUInt32BE(16), svgWidth * 2); // 2x density
+    await t.throwsAsync(writeChart(dir, '../escape', spec));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('fonts: a sans-serif font is found and measured from its own tables', (t) => {
+  const font = findSansFont();
+  if (font === undefined) {
+    t.log('no sans-serif font installed (apt-get install -y fonts-dejavu-core); PNG text would be missing');
+    t.pass();
+    return;
+  }
+  t.true(existsSync(font.path));
+  const buf = readFileSync(font.path);
+  t.is(fontFamilyName(buf), font.family);
+  const m = fontMetrics(buf);
+  t.truthy(m);
+  if (m === undefined) return;
+  if (font.family === 'DejaVu Sans') {
+    // DejaVu Sans Book: 2048 units per em, 'a' advances 1255, space 651 (values from the font's hmtx).
+    t.is(m.unitsPerEm, 2048);
+    t.is(m.advance('a'.codePointAt(0) ?? 0), 1255);
+    t.is(m.advance(32), 651);
+  }
+  const w = measureText(m, 'conv1', 12);
+  t.true(w > 12 && w < 0.8 * 5 * 12); // narrower than vega's 0.8 em/char guess
+});
