@@ -42,3 +42,12 @@ export function shape3(v: string): number[] {
   }
   return parts;
 }
+
+/** "45,28,7" -> [45, 28, 7] (process nodes in nm). */
+export function nodeList(v: string): number[] {
+  const nodes = v.split(',').map((s) => Number(s.trim().replace(/nm$/, '')));
+  if (nodes.length === 0 || nodes.some((n) => !Number.isFinite(n) || n <= 0)) {
+    throw new InvalidArgumentError(`--node takes sizes in nm like 45,28,7, got "${v}"`);
+  }
+  return nodes;
+}

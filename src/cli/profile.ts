@@ -10,9 +10,14 @@ import { syntheticImages, takeImages, type ImageSet } from '../run/inputs.ts';
 import { profileNetwork, type ProfileRun } from '../run/profile.ts';
 import { PAPER_DEFAULTS, SCHEDULE_KINDS, type ScheduleKind, type StcbSettings } from '../run/schedule.ts';
 import { readNpyImages } from '../run/npy-input.ts';
-import { layerRows, profileSummary, terminalTable, writeProfileReport, type ProfileSummary } from '../reports/profile-report.ts';
+import { layerRows, profileSummary, terminalTable, writeProfileReport, writeSummary, type ProfileSummary } from '../reports/profile-report.ts';
 import { runAction, UsageError } from './errors.ts';
-import { nonNegativeInt, positiveInt, positiveNumber, shape3 } from './parse.ts';
+import { nodeList, nonNegativeInt, positiveInt, positiveNumber, shape3 } from './parse.ts';
+import { loadAccelerator, loadTech, simulate, type SimResult } from '../hw/index.ts';
+import { paperToHardwareGap, type GapStep } from '../energy/gap.ts';
+import { gapRows, hardwareTerminalTable, HW_FILES, writeHardwareReport } from '../reports/hw-report.ts';
+import type { SpikeTrace } from '../trace/types.ts';
+import type { PaperEnergy } from '../energy/paper.ts';
 
 export interface ProfileFlags {
   timesteps: number;
@@ -29,7 +34,11 @@ export interface ProfileFlags {
   classes?: number;
   energyPreset: string;
   spikingClassifier: boolean;
-  traceImages: number;
+  hwImages: number;
+  hardware: boolean;
+  accelerator: string;
+  node: number[];
+  voltage?: number;
   out?: string;
   backend: BackendChoice;
   json: boolean;
@@ -82,7 +91,7 @@ export async function profile(modelSpec: string, flags: ProfileFlags, explicit: 
     : null;
   bar?.start(total, 0);
   const run = profileNetwork(model.graph, model.weights, images, {
-    settings, batch: flags.batch, traceImages: flags.traceImages, spikingClassifier: flags.spikingClassifier,
+    settings, batch: flags.batch, traceImages: flags.hardware ? flags.hwImages : 0, spikingClassifier: flags.spikingClassifier,
     onBatch: (done) => bar?.update(done),
   });
   bar?.stop();
@@ -96,6 +105,14 @@ export async function profile(modelSpec: string, flags: ProfileFlags, explicit: 
   }, run.counts, energy);
   const outDir = flags.out ?? join('reports', model.graph.name);
   writeProfileReport(outDir, summary, run.counts, energy);
+  const hardware = run.trace ? replayOnHardware(run.trace, energy, flags) : null;
+  if (hardware) {
+    summary.hardware = writeHardwareReport(outDir, hardware.results, hardware.gaps);
+    summary.hardwareImages = run.trace?.images;
+    summary.gap = gapRows(hardware.results, hardware.gaps);
+    summary.files.push(...HW_FILES);
+    writeSummary(outDir, summary);
+  }
 
   if (flags.json) {
     process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
@@ -108,6 +125,7 @@ export async function profile(modelSpec: string, flags: ProfileFlags, explicit: 
       `${summary.network}: T=${settings.timesteps} V0=${settings.vth0} tau=${settings.tau} ${settings.schedule}, ${total} image(s), backend ${backend}, ${Math.round(run.elapsedMs)} ms`,
       `paper-mode energy (${preset.name}) per image: SNN ${fmt(p.snnPJ)} (exact AC: ${fmt(p.snnExactPJ)}), ANN twin ${fmt(p.annPJ)}, ANN/SNN ${p.annOverSnn.toFixed(2)}x`,
       `AC: exact ${Math.round(p.acExact).toLocaleString('en-US')}, T*MAC*rate ${Math.round(p.acFormula).toLocaleString('en-US')} (${(100 * p.acFormulaError).toFixed(1)}% off)`,
+      summary.hardware ? `\nhardware mode (${flags.accelerator}, ${summary.hardwareImages} image(s) replayed):\n${hardwareTerminalTable(summary.hardware)}` : '',
       summary.accuracy !== undefined ? `top-1 accuracy: ${(100 * summary.accuracy).toFixed(2)}% on ${total} images` : '',
       summary.weights.warning ? `note: ${summary.weights.warning}` : '',
       `report: ${outDir}/ (${summary.files.join(', ')})`,
@@ -115,6 +133,13 @@ export async function profile(modelSpec: string, flags: ProfileFlags, explicit: 
     ].filter((l, i, all) => l !== '' || i === 0 || i === all.length - 1).join('\n'));
   }
   return { run, summary, outDir };
+}
+
+/** Replays the recorded trace on the accelerator at every requested node. */
+function replayOnHardware(trace: SpikeTrace, energy: PaperEnergy, flags: ProfileFlags): { results: SimResult[]; gaps: GapStep[][] } {
+  const accel = loadAccelerator(flags.accelerator);
+  const results = flags.node.map((node) => simulate(trace, accel, loadTech(node, { voltageV: flags.voltage })));
+  return { results, gaps: results.map((r) => paperToHardwareGap(energy, r)) };
 }
 
 export function registerProfileCommand(program: Command): void {
@@ -136,7 +161,11 @@ export function registerProfileCommand(program: Command): void {
     .option('--classes <n>', 'classes of a zoo network', positiveInt('--classes'))
     .addOption(new Option('--energy-preset <name>', 'paper-mode energy constants').choices(Object.keys(PAPER_PRESETS)).default('int32-45nm'))
     .option('--spiking-classifier', 'make the final classifier an STCB too', false)
-    .option('--trace-images <n>', 'images whose spike trains are kept for hardware replay', nonNegativeInt('--trace-images'), 1)
+    .option('--accelerator <name|file>', 'hardware model: a file in hw-models/accelerators/ or a path', 'stcb-default')
+    .option('--node <nm,...>', 'process node(s) in nm, e.g. 45,28,7', nodeList, [45])
+    .option('--voltage <V>', 'supply voltage (default: each node\'s nominal voltage)', positiveNumber('--voltage'))
+    .option('--hw-images <n>', 'images replayed on the hardware model (the first n)', positiveInt('--hw-images'), 16)
+    .option('--no-hardware', 'skip the hardware replay (paper mode only)')
     .option('--out <dir>', 'report folder (default reports/<network>)')
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKENDS).default('auto'))
     .option('--json', 'print summary.json to stdout instead of the table', false)

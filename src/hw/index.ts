@@ -3,7 +3,7 @@ export { loadAccelerator, parseAccelerator, withChanges, DEFAULT_OPTIONS, type A
 export { loadTech, listNodes, type Tech, type TechOverrides } from '../energy/tech/load.ts';
 export { buildErt, energize, type ErtEntry, type ActionCount, type EnergyCell, type Ert } from '../energy/ert.ts';
 export { simulate, clockAt, annTwinLanes, type SimResult, type LayerResult, type SimOptions, type Totals } from './simulate.ts';
-export { computeRows, accessRows, energyRows, actionRows, summary, toCsv, type Table, type HwSummary } from './reports.ts';
+export { computeRows, accessRows, energyRows, actionRows, summary, type Table, type HwSummary } from './reports.ts';
 export { STALL_CAUSES, type StallCause } from './stcb-layer.ts';
 export { HwModelError, HW_MODELS_DIR } from './validate.ts';
 export { resnet18Trace, syntheticTrace, geometry, type ConvSpec } from './synthetic.ts';

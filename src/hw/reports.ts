@@ -1,8 +1,7 @@
 /**
  * Report rows for hardware-mode results: pure functions from a SimResult to typed rows (one column
- * spec each, header names carry units), plus CSV text via csv-stringify. The CLI writes the files.
+ * spec each, header names carry units). src/reports/hw-report.ts writes the files.
  */
-import { stringify } from 'csv-stringify/sync';
 import { BUFFER_COMPONENTS } from './accelerator.ts';
 import { STALL_CAUSES, type StallCause } from './stcb-layer.ts';
 import type { LayerResult, SimResult } from './simulate.ts';
@@ -132,7 +131,3 @@ export function summary(r: SimResult): HwSummary {
   return s;
 }
 
-/** CSV text of a table (header row = column names with units). */
-export function toCsv(t: Table): string {
-  return stringify(t.rows, { header: true, columns: t.columns, cast: { number: (x) => String(x) } });
-}

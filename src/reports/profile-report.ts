@@ -15,6 +15,8 @@ import { TOOL_VERSION, toolCommit } from '../version.ts';
 import { toMarkdownTable } from './markdown.ts';
 import { LAYER_COLUMNS, STEP_COLUMNS, TERMINAL_KEYS, stepRows, type LayerRow } from './profile-columns.ts';
 import { toCsv, toTerminalTable } from './table.ts';
+import type { HwSummary } from '../hw/reports.ts';
+import type { GapRow } from './hw-report.ts';
 
 export const PROFILE_FILES = ['layers.csv', 'steps.csv', 'table.md', 'summary.json'] as const;
 
@@ -63,6 +65,12 @@ export interface ProfileSummary {
   };
   elapsedMs: number;
   files: string[];
+  /** Hardware mode, one entry per node (absent with --no-hardware). */
+  hardware?: HwSummary[];
+  /** Images replayed on the hardware model (the first ones profiled). */
+  hardwareImages?: number;
+  /** Paper mode -> hardware mode, step by step, per node. */
+  gap?: GapRow[];
 }
 
 export const UNTRAINED_WARNING =
@@ -124,5 +132,9 @@ export function writeProfileReport(dir: string, summary: ProfileSummary, counts:
   writeFileSync(join(dir, 'layers.csv'), toCsv(LAYER_COLUMNS, rows));
   writeFileSync(join(dir, 'steps.csv'), toCsv(STEP_COLUMNS, stepRows(counts.layers, summary.settings.thresholds)));
   writeFileSync(join(dir, 'table.md'), `# ${summary.network}: per-layer counts and paper-mode energy\n\n${toMarkdownTable(LAYER_COLUMNS, rows, { notes: settingsNotes(summary) })}`);
+  writeSummary(dir, summary);
+}
+
+export function writeSummary(dir: string, summary: ProfileSummary): void {
   writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
 }
