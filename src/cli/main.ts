@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { TOOL_VERSION } from '../version.ts';
 import { registerProfileCommand } from './profile.ts';
+import { registerDseCommand } from './dse.ts';
 
 const program = new Command();
 program
@@ -11,4 +12,5 @@ program
   .version(TOOL_VERSION)
   .showHelpAfterError('(run with --help for usage)');
 registerProfileCommand(program);
+registerDseCommand(program);
 await program.parseAsync(process.argv);

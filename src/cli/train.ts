@@ -11,6 +11,11 @@ import { DATASET_NAMES, isDatasetName, loadDataset, type DatasetName } from '../
 import { buildModel, type NetMode } from '../train/build.ts';
 import { train, type TrainReport } from '../train/trainer.ts';
 import { initTrainingBackend } from '../train/wasm-kernels.ts';
+import { loadModel } from '../train/io.ts';
+import { evaluateAccuracy } from '../train/trainer.ts';
+import { stebLayers } from '../train/layers.ts';
+import { accuracyGrid, gridMarkdown } from '../train/sweep.ts';
+import { writeFileSync } from 'node:fs';
 
 export interface TrainCommandOptions {
   dataset: DatasetName;
@@ -78,7 +83,53 @@ export async function runTrain(arch: string, o: TrainCommandOptions): Promise<Pa
   return reports;
 }
 
+const numberList = (name: string) => (v: string): number[] => {
+  const xs = v.split(',').map(Number);
+  if (xs.length === 0 || xs.some((x) => !(x > 0) || !Number.isFinite(x))) throw new InvalidArgumentError(`${name} must be a comma-separated list of positive numbers`);
+  return xs;
+};
+
+export interface EvalCommandOptions {
+  dataset: DatasetName;
+  dataDir?: string;
+  testLimit?: number;
+  timesteps?: number[];
+  vth0?: number[];
+  markdown?: string;
+  backend?: 'wasm' | 'cpu' | 'tensorflow';
+}
+
+/** Test accuracy of a saved model; with --timesteps/--vth0 lists, a grid over STCB settings. */
+export async function runEvaluate(modelPath: string, o: EvalCommandOptions): Promise<void> {
+  await initTrainingBackend(o.backend);
+  const model = await loadModel(modelPath);
+  const test = loadDataset(o.dataset, 'test', { dataDir: o.dataDir, limit: o.testLimit });
+  const steb = stebLayers(model)[0];
+  const acc = evaluateAccuracy(model, test);
+  process.stdout.write(`${modelPath}: test accuracy ${(100 * acc).toFixed(2)}% on ${test.shape[0]} ${o.dataset} images\n`);
+  if (!steb || (!o.timesteps && !o.vth0)) return;
+  const base = steb.settings;
+  const rows = await accuracyGrid(model, test, o.timesteps ?? [base.timesteps], o.vth0 ?? [base.vth0], (r) =>
+    process.stderr.write(`T=${r.timesteps} V0=${r.vth0}: ${(100 * r.accuracy).toFixed(2)}%\n`));
+  const md = gridMarkdown(rows, base);
+  process.stdout.write(md);
+  if (o.markdown) writeFileSync(o.markdown, md);
+}
+
+/** Registers `train` and `evaluate` (accuracy of a saved model, optionally over a T x V0 grid). */
 export function registerTrainCommand(program: Command): Command {
+  program
+    .command('evaluate')
+    .description('test accuracy of a saved model (model.json); --timesteps/--vth0 lists give an accuracy grid')
+    .argument('<model>', 'model folder or model.json')
+    .addOption(new Option('--dataset <name>', 'dataset').choices([...DATASET_NAMES]).default('fashion-mnist'))
+    .option('--data-dir <dir>', 'folder with the dataset files')
+    .option('--test-limit <n>', 'use only the first n test images', int('--test-limit'))
+    .option('--timesteps <list>', 'comma-separated T values to evaluate the trained weights at', numberList('--timesteps'))
+    .option('--vth0 <list>', 'comma-separated V0 values', numberList('--vth0'))
+    .option('--markdown <file>', 'write the grid as a Markdown table')
+    .addOption(new Option('--backend <name>', 'tfjs backend').choices(['wasm', 'cpu', 'tensorflow']))
+    .action(async (model: string, o: EvalCommandOptions) => runEvaluate(model, o));
   return program
     .command('train')
     .description('train a zoo network as an STCSNN (and its ANN twin with --ann) on a real dataset')

@@ -153,10 +153,15 @@ export function parseAccelerator(json: unknown, file = '<inline>'): Accelerator 
  * in hw-models/accelerators/ (e.g. "stcb-default").
  */
 export function loadAccelerator(nameOrPath: string): Accelerator {
-  const file = nameOrPath.endsWith('.json') || nameOrPath.includes(path.sep) || nameOrPath.includes('/')
+  const file = acceleratorPath(nameOrPath);
+  return parseAccelerator(readJson(file), file);
+}
+
+/** The file behind an accelerator name ("stcb-default") or path. */
+export function acceleratorPath(nameOrPath: string): string {
+  return nameOrPath.endsWith('.json') || nameOrPath.includes(path.sep) || nameOrPath.includes('/')
     ? nameOrPath
     : path.join(HW_MODELS_DIR, 'accelerators', `${nameOrPath}.json`);
-  return parseAccelerator(readJson(file), file);
 }
 
 /** A copy of `a` with some fields replaced (design-space sweeps). */

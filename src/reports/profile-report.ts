@@ -17,6 +17,8 @@ import { LAYER_COLUMNS, STEP_COLUMNS, TERMINAL_KEYS, stepRows, type LayerRow } f
 import { toCsv, toTerminalTable } from './table.ts';
 import type { HwSummary } from '../hw/reports.ts';
 import type { GapRow } from './hw-report.ts';
+import type { RunHashes } from '../run/hashes.ts';
+import type { RerunSpec } from '../cli/profile.ts';
 
 export const PROFILE_FILES = ['layers.csv', 'steps.csv', 'table.md', 'summary.json'] as const;
 
@@ -71,6 +73,10 @@ export interface ProfileSummary {
   hardwareImages?: number;
   /** Paper mode -> hardware mode, step by step, per node. */
   gap?: GapRow[];
+  /** Content hashes of the files and generated data the run read (`profile --check` compares them). */
+  hashes?: RunHashes;
+  /** Everything `profile --check` needs to repeat the run. */
+  rerun?: RerunSpec;
 }
 
 export const UNTRAINED_WARNING =

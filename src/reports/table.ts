@@ -196,14 +196,14 @@ export function toCsv<R>(columns: readonly Column<R>[], rows: readonly R[]): str
   return stringify([header, ...body], { eof: true, record_delimiter: '\n' });
 }
 
-/** Header line only (for append-as-you-go CSV files). */
+/** Header line only, without its newline (for append-as-you-go CSV files). */
 export function csvHeaderLine<R>(columns: readonly Column<R>[]): string {
-  return stringify([columns.map(csvHeader)], { eof: true, record_delimiter: '\n' });
+  return stringify([columns.map(csvHeader)], { eof: false });
 }
 
-/** One data line (for append-as-you-go CSV files). */
+/** One data line without its newline (for append-as-you-go CSV files). */
 export function csvRowLine<R>(columns: readonly Column<R>[], row: R): string {
-  return stringify([columns.map((c) => csvValue(c.value(row)))], { eof: true, record_delimiter: '\n' });
+  return stringify([columns.map((c) => csvValue(c.value(row)))], { eof: false });
 }
 
 /**
