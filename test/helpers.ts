@@ -1,6 +1,6 @@
 /** Shared test helpers: a deterministic RNG and backend setup. */
 import { initBackend } from '../src/run/backend.ts';
-import { prng } from '../src/run/inputs.ts';
+import { prng } from '../src/util/random.ts';
 
 export { prng };
 

@@ -1,10 +1,10 @@
 /** `stcsim profile <arch|model.json>`: run a network, count every operation, write the report folder. */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { DATASET_NAMES, loadDataset, type DatasetName } from '../data/datasets.ts';
 import { paperEnergy, paperPreset, PAPER_PRESETS } from '../energy/paper.ts';
-import { loadModel } from '../model/load.ts';
+import { isModelPath, loadModel } from '../model/load.ts';
 import { BACKENDS, initBackend, type BackendChoice } from '../run/backend.ts';
 import { syntheticImages, takeImages, type ImageSet } from '../run/inputs.ts';
 import { profileNetwork, type ProfileRun } from '../run/profile.ts';
@@ -18,6 +18,9 @@ import { paperToHardwareGap, type GapStep } from '../energy/gap.ts';
 import { gapRows, hardwareTerminalTable, HW_FILES, writeHardwareReport } from '../reports/hw-report.ts';
 import type { SpikeTrace } from '../trace/types.ts';
 import type { PaperEnergy } from '../energy/paper.ts';
+import type { Accelerator } from '../hw/accelerator.ts';
+import { hashFiles, inputHashes, weightHashes, type InputSource, type RunHashes } from '../run/hashes.ts';
+import { RUN_REPORT_FILES, writeRunReport, type RunReportResult } from '../reports/run-report.ts';
 
 export interface ProfileFlags {
   timesteps: number;
@@ -43,6 +46,48 @@ export interface ProfileFlags {
   backend: BackendChoice;
   json: boolean;
   progress: boolean;
+  /** Charts (PNG/SVG/Vega-Lite) and their place in report.html; default true (`--no-charts`). */
+  charts?: boolean;
+  /** `--check <summary.json>`: re-run the settings saved there instead of profiling a model. */
+  check?: string;
+  /** Print nothing (the check's re-run). */
+  quiet?: boolean;
+}
+
+/** The flags that define a run's numbers (output and display flags left out). */
+export type RerunFlags = Omit<ProfileFlags, 'out' | 'json' | 'progress' | 'charts' | 'check' | 'quiet'>;
+
+/** What summary.json records so that `profile --check` can repeat the run from any folder. */
+export interface RerunSpec {
+  /** Zoo name, or the absolute path of the model.json. */
+  model: string;
+  /** Paths made absolute; backend = the one that ran. */
+  flags: RerunFlags;
+  /** STEB flags given on the command line (they override settings stored in a trained model). */
+  explicit: string[];
+}
+
+const STEB_FLAGS = ['timesteps', 'vth0', 'tau', 'schedule'] as const;
+
+function rerunSpec(modelSpec: string, flags: ProfileFlags, backend: string, explicit: (name: string) => boolean): RerunSpec {
+  const { out: _out, json: _json, progress: _progress, charts: _charts, check: _check, quiet: _quiet, ...rest } = flags;
+  const isPath = (s: string): boolean => s.endsWith('.json') || s.includes('/');
+  const chosen = (BACKENDS as readonly string[]).includes(backend) ? (backend as BackendChoice) : flags.backend;
+  const f: RerunFlags = {
+    ...rest,
+    backend: chosen,
+    accelerator: isPath(flags.accelerator) ? resolve(flags.accelerator) : flags.accelerator,
+    ...(flags.input !== undefined ? { input: resolve(flags.input) } : {}),
+    ...(flags.dataDir !== undefined ? { dataDir: resolve(flags.dataDir) } : {}),
+  };
+  return { model: isModelPath(modelSpec) ? resolve(modelSpec) : modelSpec, flags: f, explicit: STEB_FLAGS.filter((k) => explicit(k)) };
+}
+
+/** What the images were, for their fingerprint. */
+function inputSource(flags: ProfileFlags, images: ImageSet): InputSource {
+  if (flags.input) return { kind: 'file', path: flags.input };
+  if (flags.dataset) return { kind: 'dataset', name: flags.dataset, images: images.images, labels: images.labels, shape: images.shape };
+  return { kind: 'synthetic', seed: flags.seed, shape: images.shape };
 }
 
 /** Images to profile: a .npy file, a dataset's test split, or seeded synthetic images. */
@@ -63,6 +108,8 @@ export interface ProfileOutcome {
   run: ProfileRun;
   summary: ProfileSummary;
   outDir: string;
+  /** Files written by writeRunReport, with phase timings. */
+  report: RunReportResult;
 }
 
 /** The whole profile flow; the CLI action and tests call this. */
@@ -111,10 +158,24 @@ export async function profile(modelSpec: string, flags: ProfileFlags, explicit: 
     summary.hardwareImages = run.trace?.images;
     summary.gap = gapRows(hardware.results, hardware.gaps);
     summary.files.push(...HW_FILES);
-    writeSummary(outDir, summary);
   }
+  const hashes: RunHashes = {
+    algorithm: 'sha256',
+    accelerator: hardware ? hashFiles([hardware.accel.file]) : {},
+    tech: hardware ? hashFiles(hardware.results.flatMap((r) => r.tech.files)) : {},
+    weights: weightHashes(model.source === 'file' ? { kind: 'file', modelJson: modelSpec } : { kind: 'init', seed: flags.seed, network: model.graph.name }),
+    inputs: inputHashes(inputSource(flags, images)),
+  };
+  summary.hashes = hashes;
+  summary.rerun = rerunSpec(modelSpec, flags, backend, explicit);
+  const charts = flags.charts !== false;
+  summary.files.push(...RUN_REPORT_FILES.filter((f) => charts || f !== 'charts/'));
+  writeSummary(outDir, summary);
+  const report = await writeRunReport(outDir, { summary, counts: run.counts, energy, ...(hardware ? { hardware } : {}) }, { charts });
 
-  if (flags.json) {
+  if (flags.quiet) {
+    // the check's re-run: the caller reports
+  } else if (flags.json) {
     process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   } else {
     process.stdout.write(terminalTable(layerRows(run.counts, energy)));
@@ -129,24 +190,25 @@ export async function profile(modelSpec: string, flags: ProfileFlags, explicit: 
       summary.accuracy !== undefined ? `top-1 accuracy: ${(100 * summary.accuracy).toFixed(2)}% on ${total} images` : '',
       summary.weights.warning ? `note: ${summary.weights.warning}` : '',
       `report: ${outDir}/ (${summary.files.join(', ')})`,
+      `open ${join(outDir, 'report.html')} in a browser: charts, tables, settings and the source of every constant`,
       '',
     ].filter((l, i, all) => l !== '' || i === 0 || i === all.length - 1).join('\n'));
   }
-  return { run, summary, outDir };
+  return { run, summary, outDir, report };
 }
 
 /** Replays the recorded trace on the accelerator at every requested node. */
-function replayOnHardware(trace: SpikeTrace, energy: PaperEnergy, flags: ProfileFlags): { results: SimResult[]; gaps: GapStep[][] } {
+function replayOnHardware(trace: SpikeTrace, energy: PaperEnergy, flags: ProfileFlags): { accel: Accelerator; results: SimResult[]; gaps: GapStep[][] } {
   const accel = loadAccelerator(flags.accelerator);
   const results = flags.node.map((node) => simulate(trace, accel, loadTech(node, { voltageV: flags.voltage })));
-  return { results, gaps: results.map((r) => paperToHardwareGap(energy, r)) };
+  return { accel, results, gaps: results.map((r) => paperToHardwareGap(energy, r)) };
 }
 
 export function registerProfileCommand(program: Command): void {
   program
     .command('profile')
     .description('profile a zoo network or a tfjs model.json as an STCSNN: per-layer spikes, op counts and paper-mode energy')
-    .argument('<model>', 'zoo network (vgg11, vgg16, resnet18, resnet18-imagenet, smallnet) or path to a tfjs model.json')
+    .argument('[model]', 'zoo network (vgg11, vgg16, resnet18, resnet18-imagenet, smallnet) or path to a tfjs model.json')
     .option('--timesteps <T>', 'time steps T', positiveInt('--timesteps'), PAPER_DEFAULTS.timesteps)
     .option('--vth0 <V0>', 'initial threshold V0', positiveNumber('--vth0'), PAPER_DEFAULTS.vth0)
     .option('--tau <tau>', 'threshold time constant (exp schedule)', positiveNumber('--tau'), PAPER_DEFAULTS.tau)
@@ -170,8 +232,18 @@ export function registerProfileCommand(program: Command): void {
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKENDS).default('auto'))
     .option('--json', 'print summary.json to stdout instead of the table', false)
     .option('--no-progress', 'no progress bar')
-    .action(async (model: string, flags: ProfileFlags, cmd: Command) => {
+    .option('--no-charts', 'skip the charts (report.html then holds tables only)')
+    .option('--check <summary.json>', 're-run the settings saved in a summary.json and report every number and input hash that changed (exit 1 if any)')
+    .action(async (model: string | undefined, flags: ProfileFlags, cmd: Command) => {
       await runAction(async () => {
+        if (flags.check !== undefined) {
+          if (model !== undefined) throw new UsageError('give either a model or --check <summary.json>, not both');
+          // Loaded on demand: check.ts calls profile(), so a static import would be circular.
+          const { runCheck } = await import('./check.ts');
+          process.exitCode = await runCheck(flags.check, { json: flags.json });
+          return;
+        }
+        if (model === undefined) throw new UsageError('missing model: name a zoo network or a model.json (or give --check <summary.json>)');
         await profile(model, flags, (name) => cmd.getOptionValueSource(name) === 'cli');
       });
     });

@@ -1,25 +1,32 @@
 /**
- * Exact synaptic fan-out: how many (output position, kernel tap) pairs an input position reaches,
- * honouring padding and stride. A spike at input i of one axis reaches output o through tap k when
- * o * stride - padBefore + k = i with 0 <= o < out and 0 <= k < kernel.
+ * Exact synaptic fan-out: how many outputs an input position reaches, honouring padding and stride.
+ * A spike at input i of one axis reaches output o through tap k when o * stride - padBefore + k = i
+ * with 0 <= o < out and 0 <= k < kernel; the count factors into rows x columns x Cout.
  */
 import type { LayerGeometry } from '../trace/types.ts';
 
-export function axisReach(size: number, kernel: number, stride: number, padBefore: number, out: number): Int32Array {
-  const reach = new Int32Array(size);
-  for (let o = 0; o < out; o++) {
-    for (let k = 0; k < kernel; k++) {
-      const i = o * stride - padBefore + k;
-      if (i >= 0 && i < size) reach[i]++;
-    }
-  }
-  return reach;
+/**
+ * Number of outputs along one axis that input index i reaches, restricted to outputs [o0, o1).
+ * Each output index contributes at most one kernel tap, so this counts outputs, not taps.
+ */
+export function reachAlong(i: number, k: number, stride: number, pad: number, o0: number, o1: number): number {
+  // o must satisfy 0 <= i + pad - o*stride <= k - 1.
+  const lo = Math.max(o0, Math.ceil((i + pad - (k - 1)) / stride));
+  const hi = Math.min(o1 - 1, Math.floor((i + pad) / stride));
+  return hi >= lo ? hi - lo + 1 : 0;
+}
+
+/** reachAlong for every input index over the full output range. */
+export function reachTable(inSize: number, outSize: number, k: number, stride: number, pad: number): Int32Array {
+  const r = new Int32Array(inSize);
+  for (let i = 0; i < inSize; i++) r[i] = reachAlong(i, k, stride, pad, 0, outSize);
+  return r;
 }
 
 /** ACs one spike at each input position (row-major H x W) causes: reachH * reachW * Cout. */
 export function positionFanout(geom: LayerGeometry): Float64Array {
-  const rh = axisReach(geom.inH, geom.kernelH, geom.strideH, geom.padTop, geom.outH);
-  const rw = axisReach(geom.inW, geom.kernelW, geom.strideW, geom.padLeft, geom.outW);
+  const rh = reachTable(geom.inH, geom.outH, geom.kernelH, geom.strideH, geom.padTop);
+  const rw = reachTable(geom.inW, geom.outW, geom.kernelW, geom.strideW, geom.padLeft);
   const fan = new Float64Array(geom.inH * geom.inW);
   for (let i = 0; i < geom.inH; i++) {
     for (let j = 0; j < geom.inW; j++) fan[i * geom.inW + j] = rh[i] * rw[j] * geom.outC;

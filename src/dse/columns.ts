@@ -19,8 +19,8 @@ export function dseColumns(axes: readonly Axis[]): Column<DseRow>[] {
     { key: 'leakage', header: 'Leakage', unit: 'pJ', value: (r) => r.leakagePJ, format: 'float', digits: 0, doc: 'Leakage energy per inference (power x runtime).' },
     { key: 'latency', header: 'Latency', unit: 's', value: (r) => r.latencyS, format: 'sci', digits: 4, doc: 'Runtime of one inference.' },
     { key: 'cycles', header: 'Cycles', value: (r) => r.cycles, doc: 'Clock cycles of one inference.' },
-    { key: 'throughput', header: 'Throughput', unit: '1/s', value: (r) => r.throughputPerS, format: 'float', digits: 1, doc: 'Inferences per second, images one after another.' },
-    { key: 'edp', header: 'EDP', unit: 'pJ*s', value: (r) => r.edpPJs, format: 'sci', digits: 4, doc: 'Energy-delay product per inference.' },
+    { key: 'throughput_per_s', header: 'Throughput (1/s)', value: (r) => r.throughputPerS, format: 'float', digits: 1, doc: 'Inferences per second, images one after another.' },
+    { key: 'edp', header: 'EDP', unit: 'pJs', value: (r) => r.edpPJs, format: 'sci', digits: 4, doc: 'Energy-delay product per inference, pJ x s.' },
     { key: 'dram', header: 'DRAM', unit: 'bytes', value: (r) => r.dramBytes, doc: 'DRAM traffic per inference.' },
     { key: 'ann_twin', header: 'ANN twin', unit: 'pJ', value: (r) => r.annTwinPJ, format: 'float', digits: 0, doc: 'Hardware-mode energy of the ANN twin on a MAC array of the same compute area.' },
   ];

@@ -4,7 +4,7 @@
  * then sum over actions of count x pJ (energize). Action counts never carry energy themselves.
  */
 import type { Accelerator, BufferName, LeakyComponent } from '../hw/accelerator.ts';
-import { BUFFER_COMPONENTS, LEAKY_COMPONENTS } from '../hw/accelerator.ts';
+import { BUFFER_COMPONENTS, LEAKY_COMPONENTS, lifTwinSpec } from '../hw/accelerator.ts';
 import type { SourcedValue, Tech } from './tech/load.ts';
 
 /** What one counted action is: an operation, one bit moved, or one cycle of leakage. */
@@ -131,6 +131,24 @@ export function buildErt(accel: Accelerator, tech: Tech, clockHz: number): Ert {
     put(b, 'read', 'bit', e, `SRAM ${size}, log-log between 8 KiB/32 KiB/1 MiB 64-bit accesses, /64`, 'energy');
     put(b, 'write', 'bit', e, `SRAM ${size}, write = read`, 'energy');
   }
+  // LIF twin (docs/hardware.md, "LIF-SNN twin"): neuron ops at the membrane width with the same
+  // adder/multiplier laws as the CAB; `leak_*` is the membrane leak op (`.leak` is leakage power).
+  const lif = lifTwinSpec(accel);
+  const mb = lif.membraneBits;
+  put('lif_neuron', 'integrate', 'op', add(mb), lawText('int add (u += I(t))', mb), 'energy');
+  put('lif_neuron', 'bias', 'op', add(mb), lawText('int add (bias / folded BN shift current)', mb), 'energy');
+  put('lif_neuron', 'leak_multiply', 'op', mult(mb), lawText('int mult (u * beta)', mb), 'energy');
+  put('lif_neuron', 'leak_shift', 'op', add(mb), lawText('shift-subtract u - (u >> k) ~ int add', mb), 'energy');
+  put('lif_neuron', 'compare', 'op', add(mb), lawText('int add (compare u with threshold)', mb), 'energy');
+  put('lif_neuron', 'reset', 'op', add(mb), lawText('int add (subtract threshold on a spike)', mb), 'energy');
+  {
+    const spec = accel.buffers.psum_buffer;
+    const bankBits = spec.capacityBits / spec.banks;
+    const e = sramPJPerBit(ref, bankBits);
+    const size = Number.isFinite(bankBits) ? `${fmt(bankBits / 8192)} KiB bank` : 'unlimited (1 MiB bank assumed)';
+    put('membrane_buffer', 'read', 'bit', e, `SRAM ${size} (sized like psum_buffer), log-log between 8 KiB/32 KiB/1 MiB 64-bit accesses, /64`, 'energy');
+    put('membrane_buffer', 'write', 'bit', e, `SRAM ${size} (sized like psum_buffer), write = read`, 'energy');
+  }
   const dram = tech.dramPJPerBit[accel.dramType];
   if (!dram) throw new Error(`tech ${tech.node} has no DRAM energy for type ${accel.dramType}`);
   put('dram', 'read', 'bit', dram, `${accel.dramType} per bit`, 'none');
@@ -141,6 +159,15 @@ export function buildErt(accel: Accelerator, tech: Tech, clockHz: number): Ert {
     const perCycle = p ? { value: (p.value * 1e9) / clockHz, source: p.source } : { value: 0, source: 'stcsim-assumption' };
     put(c, 'leak', 'cycle', perCycle, p ? `leakage ${fmt(p.value)} mW at 45 nm` : 'no leakage given', 'power');
   }
+  // LIF twin leakage from the file's own values: the neuron lanes leak like the CAB lanes they
+  // replace (scaled by the lane ratio), the membrane buffer like the psum buffer it is sized after.
+  const cab = accel.leakageMW.cab;
+  const laneRatio = lif.lanes / accel.cabLanes;
+  put('lif_neuron', 'leak', 'cycle', cab ? { value: (cab.value * laneRatio * 1e9) / clockHz, source: cab.source } : { value: 0, source: 'stcsim-assumption' },
+    cab ? `leakage of cab (${fmt(cab.value)} mW at 45 nm) x ${fmt(laneRatio)} lane ratio` : 'no leakage given', 'power');
+  const ps = accel.leakageMW.psum_buffer;
+  put('membrane_buffer', 'leak', 'cycle', ps ? { value: (ps.value * 1e9) / clockHz, source: ps.source } : { value: 0, source: 'stcsim-assumption' },
+    ps ? `leakage of psum_buffer (${fmt(ps.value)} mW at 45 nm), same size` : 'no leakage given', 'power');
   return ert;
 }
 

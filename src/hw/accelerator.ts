@@ -8,12 +8,18 @@ import { HW_MODELS_DIR, readJson, validateAgainst } from './validate.ts';
 
 export type ComponentName =
   | 'encoder' | 'ac_array' | 'cab' | 'bn'
-  | 'weight_buffer' | 'act_buffer' | 'spike_buffer' | 'psum_buffer' | 'dram';
+  | 'weight_buffer' | 'act_buffer' | 'spike_buffer' | 'psum_buffer' | 'dram'
+  | 'lif_neuron' | 'membrane_buffer';
 
 export const BUFFER_COMPONENTS = ['weight_buffer', 'act_buffer', 'spike_buffer', 'psum_buffer'] as const;
 export type BufferName = (typeof BUFFER_COMPONENTS)[number];
 export const LEAKY_COMPONENTS = ['encoder', 'ac_array', 'cab', ...BUFFER_COMPONENTS] as const;
 export type LeakyComponent = (typeof LEAKY_COMPONENTS)[number];
+/**
+ * Components of the LIF twin that leak: no encoder (its neurons spike themselves) and no CAB; the
+ * neuron-update lanes and a membrane buffer (sized like the psum buffer) instead.
+ */
+export const LIF_LEAKY_COMPONENTS = ['ac_array', 'lif_neuron', ...BUFFER_COMPONENTS, 'membrane_buffer'] as const;
 
 export interface BufferSpec {
   /** Capacity in bits (Infinity when unlimited). */
@@ -57,6 +63,35 @@ export const DEFAULT_OPTIONS: Readonly<AcceleratorOptions> = Object.freeze({
 
 export interface SourcedNumber { value: number; source: string }
 
+/** How the LIF twin's neurons leak their membrane each step: u * beta, or u - (u >> k) (beta = 1 - 2^-k). */
+export type LifLeak = 'multiply' | 'shift';
+
+/** Explicit LIF-twin settings of a file (`lifTwin`); unset fields take the defaults of lifTwinSpec(). */
+export interface LifTwinSettings {
+  membraneBits?: number;
+  leak?: LifLeak;
+  lanes?: number;
+}
+
+/** The LIF twin's resolved settings (docs/hardware.md, "LIF-SNN twin"). */
+export interface LifTwinSpec {
+  /** Membrane-potential word, bits (default: the psum width, the range of the currents it integrates). */
+  membraneBits: number;
+  /** Leak operation (default multiply, like the STCB's CAB multiply under the exp schedule). */
+  leak: LifLeak;
+  /** Neuron-update lanes (default: the CAB lanes they replace). */
+  lanes: number;
+}
+
+/** Resolves the LIF twin's settings; defaults follow the accelerator, so sweeps that change it carry over. */
+export function lifTwinSpec(a: Accelerator): LifTwinSpec {
+  return {
+    membraneBits: a.lifTwin?.membraneBits ?? a.psumBits,
+    leak: a.lifTwin?.leak ?? 'multiply',
+    lanes: a.lifTwin?.lanes ?? a.cabLanes,
+  };
+}
+
 export interface Accelerator {
   name: string;
   /** File it came from ('' when built in code). */
@@ -81,6 +116,8 @@ export interface Accelerator {
   /** Leakage power per component at the 45 nm reference, mW. */
   leakageMW: Partial<Record<LeakyComponent, SourcedNumber>>;
   options: AcceleratorOptions;
+  /** Settings of the LIF-SNN twin (simulate's lifTwin); absent fields take lifTwinSpec's defaults. */
+  lifTwin?: LifTwinSettings;
 }
 
 /** JSON shape of an accelerator file (after schema validation). */
@@ -97,6 +134,7 @@ export interface AcceleratorJson {
   dram: { type: Accelerator['dramType']; bandwidth: string; source?: string };
   leakage: Partial<Record<LeakyComponent, SourcedJson>>;
   options: Partial<AcceleratorOptions>;
+  lifTwin?: { membrane?: string; leak?: LifLeak; lanes?: number };
 }
 
 const BUFFER_KEYS: Record<BufferName, keyof AcceleratorJson['buffers']> = {
@@ -143,6 +181,14 @@ export function parseAccelerator(json: unknown, file = '<inline>'): Accelerator 
     leakageMW,
     options: { ...DEFAULT_OPTIONS, ...j.options },
   };
+  if (j.lifTwin) {
+    const lif: LifTwinSettings = {};
+    if (j.lifTwin.membrane !== undefined) lif.membraneBits = bits(j.lifTwin.membrane, '/lifTwin/membrane');
+    if (j.lifTwin.leak !== undefined) lif.leak = j.lifTwin.leak;
+    if (j.lifTwin.lanes !== undefined) lif.lanes = j.lifTwin.lanes;
+    if (lif.membraneBits === 0) throw new Error(at('/lifTwin/membrane: must be > 0'));
+    accel.lifTwin = lif;
+  }
   if (!(accel.clockHz > 0)) throw new Error(at('/clock: must be > 0'));
   if (accel.dramBitsPerSecond === 0) throw new Error(at('/dram/bandwidth: must be > 0'));
   return accel;

@@ -8,24 +8,9 @@
  * channels, and it is computed once per trace layer and image and shared by every hardware model.
  */
 import type { LayerGeometry, SpikeTraceLayer } from '../trace/types.ts';
+import { reachTable } from '../counts/fanout.ts';
 
-/**
- * Number of outputs along one axis that input index i reaches, restricted to outputs [o0, o1).
- * Each output index contributes at most one kernel tap, so this counts outputs, not taps.
- */
-export function reachAlong(i: number, k: number, stride: number, pad: number, o0: number, o1: number): number {
-  // oh must satisfy 0 <= i + pad - oh*stride <= k - 1.
-  const lo = Math.max(o0, Math.ceil((i + pad - (k - 1)) / stride));
-  const hi = Math.min(o1 - 1, Math.floor((i + pad) / stride));
-  return hi >= lo ? hi - lo + 1 : 0;
-}
-
-/** reachAlong for every input index over the full output range. */
-export function reachTable(inSize: number, outSize: number, k: number, stride: number, pad: number): Int32Array {
-  const r = new Int32Array(inSize);
-  for (let i = 0; i < inSize; i++) r[i] = reachAlong(i, k, stride, pad, 0, outSize);
-  return r;
-}
+export { reachAlong, reachTable } from '../counts/fanout.ts';
 
 /** Input rows [first, last] that reach output rows [o0, o1). */
 export function inputRowsFor(g: LayerGeometry, o0: number, o1: number): [number, number] {

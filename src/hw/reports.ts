@@ -2,7 +2,7 @@
  * Report rows for hardware-mode results: pure functions from a SimResult to typed rows (one column
  * spec each, header names carry units). src/reports/hw-report.ts writes the files.
  */
-import { BUFFER_COMPONENTS } from './accelerator.ts';
+import { BUFFER_COMPONENTS, type LifLeak } from './accelerator.ts';
 import { STALL_CAUSES, type StallCause } from './stcb-layer.ts';
 import type { LayerResult, SimResult } from './simulate.ts';
 
@@ -30,13 +30,13 @@ export function computeRows(r: SimResult): Table {
   return { columns, rows };
 }
 
-/** access.csv: layer x (buffer | dram): reads and writes in bits, DRAM bytes. */
+/** access.csv: layer x (buffer | dram): reads and writes in bits, DRAM bytes (LIF-twin layers add membrane_buffer). */
 export function accessRows(r: SimResult): Table {
   const columns = ['layer', 'memory', 'read_bits', 'write_bits', 'total_bytes'];
   const rows: Record<string, Cell>[] = [];
   for (const l of r.layers) {
-    for (const m of [...BUFFER_COMPONENTS, 'dram'] as const) {
-      const t = l.traffic[m];
+    for (const m of [...BUFFER_COMPONENTS, ...(l.traffic.membrane_buffer ? ['membrane_buffer'] as const : []), 'dram'] as const) {
+      const t = l.traffic[m] ?? { readBits: 0, writeBits: 0 };
       rows.push({ layer: l.layer, memory: m, read_bits: t.readBits, write_bits: t.writeBits, total_bytes: (t.readBits + t.writeBits) / 8 });
     }
   }
@@ -99,6 +99,8 @@ export interface HwSummary {
   dramBytesPerInference: number;
   energyByComponentPJ: Record<string, number>;
   annTwin?: { macLanes: number; latencyS: number; energyPerInferencePJ: number; edpPJs: number; energyRatioAnnOverSnn: number };
+  /** Conventional LIF-SNN twin replaying the same spikes (docs/hardware.md, "LIF-SNN twin"). */
+  lifTwin?: { membraneBits: number; leak: LifLeak; latencyS: number; energyPerInferencePJ: number; edpPJs: number; energyRatioLifOverStcb: number };
 }
 
 /** Summary figures (the lead merges them into summary.json). Images are processed one after another. */
@@ -128,6 +130,22 @@ export function summary(r: SimResult): HwSummary {
     const te = r.annTwin.totals.energyPJ / n;
     s.annTwin = { macLanes: r.annTwin.macLanes, latencyS: tl, energyPerInferencePJ: te, edpPJs: te * tl, energyRatioAnnOverSnn: e > 0 ? te / e : Infinity };
   }
+  if (r.lifTwin) {
+    const tl = r.lifTwin.totals.runtimeS / n;
+    const te = r.lifTwin.totals.energyPJ / n;
+    s.lifTwin = { membraneBits: r.lifTwin.membraneBits, leak: r.lifTwin.leak, latencyS: tl, energyPerInferencePJ: te, edpPJs: te * tl, energyRatioLifOverStcb: e > 0 ? te / e : Infinity };
+  }
   return s;
+}
+
+/**
+ * A twin's results in the shape of a SimResult (its layers and totals, no twins of its own), so
+ * computeRows/accessRows/energyRows/actionRows print the twin's tables unchanged. Undefined when
+ * the replay skipped that twin.
+ */
+export function twinResult(r: SimResult, twin: 'lif' | 'ann'): SimResult | undefined {
+  const t = twin === 'lif' ? r.lifTwin : r.annTwin;
+  if (!t) return undefined;
+  return { ...r, accelerator: `${r.accelerator} (${twin === 'lif' ? 'LIF-SNN' : 'ANN'} twin)`, layers: t.layers, totals: t.totals, annTwin: undefined, lifTwin: undefined };
 }
 

@@ -1,25 +1,40 @@
 /**
  * Hardware replay of a spike trace: every spiking layer of every image through the STCB
  * accelerator model, the MAC layers on the CAB lanes, then energy from the ERT (count x pJ) and
- * leakage (power x runtime, charged per cycle). Also the ANN twin on a MAC array of the same
- * compute area. Pure function of (trace, accelerator, technology).
+ * leakage (power x runtime, charged per cycle). Also two twins for comparison: the ANN twin on a
+ * MAC array of the same compute area, and the conventional LIF-SNN twin (lif-layer.ts) that
+ * replays the same spikes with membranes read and written every step. Pure function of
+ * (trace, accelerator, technology).
  */
 import type { LayerGeometry, SpikeTrace, SpikeTraceLayer } from '../trace/types.ts';
-import { LEAKY_COMPONENTS, type Accelerator } from './accelerator.ts';
+import { LEAKY_COMPONENTS, LIF_LEAKY_COMPONENTS, lifTwinSpec, type Accelerator, type LifLeak } from './accelerator.ts';
 import type { Tech } from '../energy/tech/load.ts';
 import { arithmeticAreaUm2, buildErt, energize, type ActionCount, type EnergyCell, type ErtEntry } from '../energy/ert.ts';
 import { spikeSummary } from './fanout.ts';
-import { emptyTraffic, simulateStcbLayer, STALL_CAUSES, zeroStalls, type LayerSim } from './stcb-layer.ts';
+import { emptyTraffic, simulateStcbLayer, STALL_CAUSES, zeroStalls, type LayerSim, type Traffic } from './stcb-layer.ts';
 import { simulateMacLayer } from './mac-layer.ts';
+import { lifOutputSpikes, outputSpikeSources, simulateLifLayer, type LifLayerSim } from './lif-layer.ts';
 
 export interface SimOptions {
   /** Images of the trace to replay (default: all). */
   images?: number[];
   /** Skip the ANN twin (sweeps that do not need it). */
   annTwin?: boolean;
+  /** Skip the LIF-SNN twin (default: computed). */
+  lifTwin?: boolean;
 }
 
-export interface LayerResult extends LayerSim {
+/** Layer kinds in results: STCB and MAC layers of the chip, LIF layers of the LIF twin. */
+export type LayerKind = LayerSim['kind'] | LifLayerSim['kind'];
+
+/** Per-layer simulation of any kind before energy (the LIF twin adds a membrane buffer and output spikes). */
+interface AnyLayerSim extends Omit<LayerSim, 'kind' | 'traffic'> {
+  kind: LayerKind;
+  traffic: Traffic & { membrane_buffer?: { readBits: number; writeBits: number } };
+  outputSpikes?: number;
+}
+
+export interface LayerResult extends AnyLayerSim {
   /** Images replayed (rows are sums over them). */
   images: number;
   runtimeS: number;
@@ -50,6 +65,8 @@ export interface SimResult {
   layers: LayerResult[];
   totals: Totals;
   annTwin?: { macLanes: number; computeAreaUm2: number; layers: LayerResult[]; totals: Totals };
+  /** Conventional LIF-SNN twin: same spikes and ACs, membranes read/written every step, no encoder or CAB. */
+  lifTwin?: { membraneBits: number; leak: LifLeak; lanes: number; layers: LayerResult[]; totals: Totals };
 }
 
 /** Clock at the node: the file's clock, divided by the delay ratio when options.scaleClockWithNode. */
@@ -67,14 +84,16 @@ function addActions(into: Map<string, ActionCount>, list: readonly ActionCount[]
 }
 
 /** Sums one layer's per-image results. */
-function accumulate(acc: LayerSim | undefined, x: LayerSim): LayerSim {
+function accumulate<L extends AnyLayerSim>(acc: L | undefined, x: L): L {
   if (!acc) return { ...x, stalls: { ...x.stalls }, traffic: structuredClone(x.traffic), actions: x.actions.map((a) => ({ ...a })), acsPerStep: [...x.acsPerStep], bounds: { ...x.bounds }, work: { ...x.work }, stageCycles: { ...x.stageCycles } };
   acc.cycles += x.cycles;
   for (const c of STALL_CAUSES) acc.stalls[c] += x.stalls[c];
-  for (const k of Object.keys(acc.traffic) as (keyof LayerSim['traffic'])[]) {
-    acc.traffic[k].readBits += x.traffic[k].readBits;
-    acc.traffic[k].writeBits += x.traffic[k].writeBits;
+  const into = acc.traffic as Record<string, { readBits: number; writeBits: number }>;
+  for (const [k, v] of Object.entries(x.traffic)) {
+    into[k].readBits += v.readBits;
+    into[k].writeBits += v.writeBits;
   }
+  if (acc.outputSpikes !== undefined) acc.outputSpikes += x.outputSpikes ?? 0;
   const m = new Map<string, ActionCount>();
   addActions(m, acc.actions);
   addActions(m, x.actions);
@@ -89,8 +108,12 @@ function accumulate(acc: LayerSim | undefined, x: LayerSim): LayerSim {
   return acc;
 }
 
-function finishLayer(l: LayerSim, images: number, accel: Accelerator, clockHz: number, ert: Map<string, ErtEntry>, macLanes: number): LayerResult {
-  const actions = [...l.actions, ...LEAKY_COMPONENTS.map((c) => ({ component: c, action: 'leak', count: l.cycles }))];
+/**
+ * Energy and utilisation of a summed layer. `lanes.mac` serve MAC layers, `lanes.cab` the per-output
+ * stage of the other kinds (CAB or LIF neuron update); `leaky` are the components charged leakage.
+ */
+function finishLayer(l: AnyLayerSim, images: number, accel: Accelerator, clockHz: number, ert: Map<string, ErtEntry>, lanes: { cab: number; mac: number }, leaky: readonly string[]): LayerResult {
+  const actions = [...l.actions, ...leaky.map((c) => ({ component: c, action: 'leak', count: l.cycles }))];
   const energy = energize(actions, ert);
   const cyc = Math.max(l.cycles, 1);
   return {
@@ -101,7 +124,7 @@ function finishLayer(l: LayerSim, images: number, accel: Accelerator, clockHz: n
     utilisation: {
       encoder: l.work.encoderOps / (cyc * accel.encoderLanes),
       ac: l.work.acOps / (cyc * accel.acLanes),
-      cab: (l.work.cabOps + l.work.macOps) / (cyc * (l.kind === 'mac' ? macLanes : accel.cabLanes)),
+      cab: (l.work.cabOps + l.work.macOps) / (cyc * (l.kind === 'mac' ? lanes.mac : lanes.cab)),
     },
     energy,
     energyPJ: energy.reduce((s, e) => s + e.energyPJ, 0),
@@ -156,6 +179,10 @@ export function simulate(trace: SpikeTrace, accel: Accelerator, tech: Tech, opti
     if (!spiking.has(name) && !macs.has(name)) throw new Error(`trace order names layer ${name}, which is neither a spiking nor a MAC layer`);
   }
   const sums = new Map<string, LayerSim>();
+  const wantLif = options.lifTwin !== false;
+  const lifSpec = lifTwinSpec(accel);
+  const lifSources = outputSpikeSources(order, spiking);
+  const lifSums = new Map<string, LifLayerSim>();
   for (const img of images) {
     const encodersRun = new Set<string>();
     order.forEach((name, idx) => {
@@ -164,14 +191,22 @@ export function simulate(trace: SpikeTrace, accel: Accelerator, tech: Tech, opti
       if (sl) {
         const runEncoder = !encodersRun.has(sl.encoder);
         encodersRun.add(sl.encoder);
-        r = simulateStcbLayer(sl, spikeSummary(sl, img, T), { accel, clockHz, timesteps: T, schedule: trace.schedule, runEncoder, inputFromDram: idx === 0 });
+        const summaryIn = spikeSummary(sl, img, T);
+        r = simulateStcbLayer(sl, summaryIn, { accel, clockHz, timesteps: T, schedule: trace.schedule, runEncoder, inputFromDram: idx === 0 });
+        if (wantLif) {
+          const src = lifSources.get(name) ?? { kind: 'rate' };
+          const outputSpikes = lifOutputSpikes(sl, summaryIn, src, src.kind === 'consumer' ? spikeSummary(src.layer, img, T) : undefined);
+          const lif = simulateLifLayer(sl, summaryIn, { accel, spec: lifSpec, clockHz, timesteps: T, outputSpikes, inputFromDram: idx === 0 });
+          lifSums.set(name, accumulate(lifSums.get(name), lif));
+        }
       } else {
         r = simulateMacLayer(macs.get(name) as LayerGeometry, { accel, clockHz, lanes: accel.cabLanes, component: 'cab', multiplyAction: 'mac_multiply', addAction: 'mac_add', inputFromDram: idx === 0 });
       }
       sums.set(name, accumulate(sums.get(name), r));
     });
   }
-  const layers = order.map((n) => finishLayer(sums.get(n) as LayerSim, images.length, accel, clockHz, ert, accel.cabLanes));
+  const chipLanes = { cab: accel.cabLanes, mac: accel.cabLanes };
+  const layers = order.map((n) => finishLayer(sums.get(n) as LayerSim, images.length, accel, clockHz, ert, chipLanes, LEAKY_COMPONENTS));
   const result: SimResult = {
     accelerator: accel.name,
     tech: { node: tech.node, provenance: tech.provenance, voltageV: tech.voltageV, flavour: tech.flavour, files: tech.files },
@@ -189,9 +224,14 @@ export function simulate(trace: SpikeTrace, accel: Accelerator, tech: Tech, opti
       const one = simulateMacLayer(all.get(name) as LayerGeometry, { accel, clockHz, lanes: macLanes, component: 'mac_array', multiplyAction: 'multiply', addAction: 'add', inputFromDram: idx === 0 });
       let acc: LayerSim | undefined;
       for (let i = 0; i < images.length; i++) acc = accumulate(acc, one);
-      return finishLayer(acc ?? { ...one, cycles: 0, actions: [], traffic: emptyTraffic(), stalls: zeroStalls() }, images.length, accel, clockHz, ert, macLanes);
+      return finishLayer(acc ?? { ...one, cycles: 0, actions: [], traffic: emptyTraffic(), stalls: zeroStalls() }, images.length, accel, clockHz, ert, { cab: macLanes, mac: macLanes }, LEAKY_COMPONENTS);
     });
     result.annTwin = { macLanes, computeAreaUm2, layers: twinLayers, totals: totalsOf(twinLayers, clockHz) };
+  }
+  if (wantLif) {
+    // MAC layers run exactly as on the STCB chip; spiking layers are the LIF twin's.
+    const lifLayers = order.map((n) => finishLayer(lifSums.get(n) ?? (sums.get(n) as LayerSim), images.length, accel, clockHz, ert, { cab: lifSpec.lanes, mac: accel.cabLanes }, LIF_LEAKY_COMPONENTS));
+    result.lifTwin = { membraneBits: lifSpec.membraneBits, leak: lifSpec.leak, lanes: lifSpec.lanes, layers: lifLayers, totals: totalsOf(lifLayers, clockHz) };
   }
   return result;
 }

@@ -5,17 +5,10 @@
 import type { LayerGeometry, SpikeLayerGeometry, SpikeTrace, SpikeTraceLayer } from '../trace/types.ts';
 import type { ScheduleKind } from '../run/schedule.ts';
 
-/** Mulberry32: small, fast, seeded PRNG (reproducible traces). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../util/random.ts';
+
+/** @deprecated import prng from src/util/random.ts. */
+export const rng = prng;
 
 export interface ConvSpec {
   layer: string;
@@ -63,7 +56,7 @@ export interface SyntheticOptions {
 export function syntheticTrace(spiking: ConvSpec[], macLayers: LayerGeometry[] = [], o: SyntheticOptions = {}, tailMac: LayerGeometry[] = []): SpikeTrace {
   const images = o.images ?? 1;
   const T = o.timesteps ?? 8;
-  const rand = rng(o.seed ?? 1);
+  const rand = prng(o.seed ?? 1);
   const byEncoder = new Map<string, Uint32Array>();
   const layers: SpikeTraceLayer[] = spiking.map((s) => {
     const g = geometry(s);

@@ -21,7 +21,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { randomCodes, rng } from '../hw/synthetic.ts';
+import { randomCodes } from '../hw/synthetic.ts';
+import { prng } from '../util/random.ts';
 import { PAPER_DEFAULTS, thresholds, type ScheduleKind } from '../run/schedule.ts';
 import { spikeStats } from '../counts/spikes.ts';
 import type { LayerCounts, NetworkCounts, OpCounts } from '../counts/types.ts';
@@ -221,7 +222,7 @@ export function scaleSimTrace(rows: readonly ScaleSimRow[], opts: ScaleSimImport
   if (Array.isArray(opts.firingRate) && opts.firingRate.length !== rows.length) {
     throw new ScaleSimError(`${file}: ${opts.firingRate.length} firing rate(s) for ${rows.length} rows; give one rate, or one per row`);
   }
-  const rand = rng(opts.seed);
+  const rand = prng(opts.seed);
   const macLayers: LayerGeometry[] = [];
   const layers: SpikeTraceLayer[] = [];
   const described: ScaleSimLayerDescription[] = [];

@@ -1,6 +1,6 @@
 /**
  * Column specs of the profile reports (layers.csv, steps.csv, table.md, the terminal table).
- * The `doc` of each column is its definition; docs/metrics.md is generated from the same specs.
+ * The `doc` of each column is its definition; docs/columns.md is generated from the same specs (scripts/gen-docs.ts).
  */
 import type { LayerCounts } from '../counts/types.ts';
 import type { PaperEnergyRow } from '../energy/paper.ts';

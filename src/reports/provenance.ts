@@ -10,7 +10,6 @@ import type { ErtEntry } from '../energy/ert.ts';
 import type { SimResult } from '../hw/simulate.ts';
 import { HW_MODELS_DIR } from '../hw/validate.ts';
 import type { ProvenanceRecord } from './html.ts';
-import type { Column } from './table.ts';
 
 export interface BibEntry {
   citation: string;
@@ -75,29 +74,38 @@ export function ertUsed(results: readonly SimResult[]): ErtUse[] {
 
 const sig = (x: number): string => (x === 0 ? '0' : Number(x.toPrecision(4)).toString());
 
-/** Records for the HTML page: paper preset first, then every ERT entry used. */
+/** Bibliography keys named in a source field or in brackets inside a scaling text. */
+export function sourceKeys(text: string): string[] {
+  const keys = [...text.matchAll(/\[([A-Za-z0-9_-]+)\]/g)].map((m) => m[1]);
+  const interpolated = /^interpolated\((.*)\)$/.exec(text);
+  if (interpolated) keys.push(...interpolated[1].split(','));
+  return keys;
+}
+
+/**
+ * Records for the HTML page: the paper preset's constants, every ERT entry the replay charged
+ * (value at its node and voltage, [source key], estimator, scaling), then one row per source key
+ * used, resolved to its full citation.
+ */
 export function provenanceRecords(paper: PaperEnergy['preset'], results: readonly SimResult[], bib: Bibliography = loadBibliography()): ProvenanceRecord[] {
   const paperRecords: ProvenanceRecord[] = [
     { name: `paper mode E_AC (${paper.name})`, value: paper.acPJ, unit: 'pJ/op', source: paper.source },
     { name: `paper mode E_MAC (${paper.name})`, value: paper.macPJ, unit: 'pJ/op', source: paper.source },
   ];
-  const hw = ertUsed(results).map((u): ProvenanceRecord => ({
-    name: `${u.node}: ${u.entry.component}.${u.entry.action}`,
-    value: sig(u.entry.pJ),
-    unit: `pJ/${u.entry.unit}`,
-    source: `[${u.entry.source}] ${citationOf(u.entry.source, bib)} Estimator: ${u.entry.estimator}. Scaling: ${u.entry.scaling}.`,
-  }));
-  return [...paperRecords, ...hw];
+  const keys: string[] = [];
+  const note = (k: string): void => { if (!keys.includes(k) && k !== 'user') keys.push(k); };
+  const hw = ertUsed(results).map((u): ProvenanceRecord => {
+    const e = u.entry;
+    if (/^interpolated\(/.test(e.source)) sourceKeys(e.source).forEach(note);
+    else note(e.source);
+    sourceKeys(e.scaling).forEach(note);
+    return {
+      name: `${u.node}: ${e.component}.${e.action}`,
+      value: sig(e.pJ),
+      unit: `pJ/${e.unit}`,
+      source: `[${e.source}] ${e.estimator}. Scaling: ${e.scaling}.`,
+    };
+  });
+  const refs = keys.map((k): ProvenanceRecord => ({ name: `source [${k}]`, value: '', unit: '', source: citationOf(k, bib) }));
+  return [...paperRecords, ...hw, ...refs];
 }
-
-/** The ERT-used table as columns (for the HTML table and tests). */
-export const ERT_USED_COLUMNS: Column<ErtUse & { citation: string }>[] = [
-  { key: 'node', header: 'Node', value: (r) => r.node },
-  { key: 'component', header: 'Component', value: (r) => r.entry.component },
-  { key: 'action', header: 'Action', value: (r) => r.entry.action },
-  { key: 'pJ_per_action', header: 'Energy/action', unit: 'pJ', value: (r) => r.entry.pJ, format: 'sci', digits: 3, doc: 'Energy of one action (op, bit or cycle) at this node and voltage.' },
-  { key: 'unit', header: 'Per', value: (r) => r.entry.unit, doc: 'What one action is: op, bit or cycle.' },
-  { key: 'count', header: 'Count', value: (r) => r.count, format: 'int', doc: 'Actions over all layers and replayed images.' },
-  { key: 'source', header: 'Source key', value: (r) => r.entry.source },
-  { key: 'scaling', header: 'Scaling', value: (r) => r.entry.scaling },
-];

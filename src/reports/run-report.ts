@@ -20,7 +20,7 @@ import { energyByComponentChart, firingRateHeatmap, paperVsHardwareWaterfall, re
 import { CHART_CONFIG, VEGA_LITE_SCHEMA, categoricalAxis, energyDisplayUnit, timeDisplayUnit, type DisplayUnit } from './charts/theme.ts';
 import { FONT_INSTALL_HINT, findSansFont } from './fonts.ts';
 import { renderReportHtml, reportTable, type ReportChart, type ReportInput, type ReportSetting, type ReportTable } from './html.ts';
-import { GAP_COLUMNS } from './hw-report.ts';
+import type { GapRow } from './hw-report.ts';
 import { latexDocument, runNotes, toLatexTable } from './latex.ts';
 import { stepRows } from './profile-columns.ts';
 import type { ProfileSummary } from './profile-report.ts';
@@ -87,17 +87,34 @@ export function compactLayerRows(counts: NetworkCounts, energy: PaperEnergy, sum
   return rows;
 }
 
-export function compactLayerColumns(eu: DisplayUnit): Column<CompactLayerRow>[] {
+/** Operation counts shown in thousands / millions / billions so the tables fit a paper's column. */
+export function countDisplayUnit(counts: readonly number[]): { unit?: string; factor: number; digits: number } {
+  const max = Math.max(0, ...counts.filter(Number.isFinite).map(Math.abs));
+  if (max >= 1e9) return { unit: 'G', factor: 1e-9, digits: 3 };
+  if (max >= 1e6) return { unit: 'M', factor: 1e-6, digits: 2 };
+  if (max >= 1e4) return { unit: 'k', factor: 1e-3, digits: 1 };
+  return { factor: 1, digits: 0 };
+}
+
+function countColumn<R>(key: string, header: string, cu: ReturnType<typeof countDisplayUnit>, get: (r: R) => number, doc: string): Column<R> {
+  return {
+    key, header, ...(cu.unit !== undefined ? { unit: cu.unit } : {}), value: (r) => get(r) * cu.factor,
+    format: cu.digits === 0 ? 'int' : 'float', digits: cu.digits,
+    doc: cu.unit !== undefined ? `${doc} In ${cu.unit === 'k' ? 'thousands' : cu.unit === 'M' ? 'millions' : 'billions'}.` : doc,
+  };
+}
+
+export function compactLayerColumns(eu: DisplayUnit, cu: ReturnType<typeof countDisplayUnit>): Column<CompactLayerRow>[] {
   const e = (pj: number): number => pj * eu.factor;
   return [
     { key: 'layer', header: 'Layer', value: (r) => r.layer },
     { key: 'kind', header: 'Kind', value: (r) => r.kind },
-    { key: 'firing_rate', header: 'Firing rate', value: (r) => r.firingRate, format: 'float', digits: 3, doc: 'spikes / (N_in x T); the total row is over all spiking layers.' },
-    { key: 'ac_exact', header: 'AC exact', value: (r) => r.acExact, format: 'int', doc: 'Exact synaptic additions: (spike, valid output) pairs.' },
-    { key: 'ac_literature', header: 'AC lit.', value: (r) => r.acLiterature, format: 'int', doc: 'Literature estimate T x dense MACs x firing rate.' },
-    { key: 'macs', header: 'MACs', value: (r) => r.macs, format: 'int', doc: 'Multiply-accumulates of non-spiking layers.' },
-    { key: 'e_snn', header: 'E SNN', unit: eu.unit, value: (r) => e(r.snnPJ), format: 'float', digits: 3, doc: 'Paper mode: AC(formula) x E_AC + MAC-class ops x E_MAC, per image.' },
-    { key: 'e_ann', header: 'E ANN', unit: eu.unit, value: (r) => e(r.annPJ), format: 'float', digits: 3, doc: 'The ANN twin: all MACs x E_MAC, per image.' },
+    { key: 'firing_rate', header: 'Rate', value: (r) => r.firingRate, format: 'float', digits: 3, doc: 'Firing rate: spikes / (N_in x T); the total row is over all spiking layers.' },
+    countColumn('ac_exact', 'AC exact', cu, (r: CompactLayerRow) => r.acExact, 'Exact synaptic additions: (spike, valid output) pairs.'),
+    countColumn('ac_literature', 'AC lit.', cu, (r: CompactLayerRow) => r.acLiterature, 'Literature estimate T x dense MACs x firing rate.'),
+    countColumn('macs', 'MACs', cu, (r: CompactLayerRow) => r.macs, 'Multiply-accumulates of non-spiking layers.'),
+    { key: 'e_snn', header: 'E SNN', unit: eu.unit, value: (r) => e(r.snnPJ), format: 'float', digits: 2, doc: 'Paper mode: AC(formula) x E_AC + MAC-class ops x E_MAC, per image.' },
+    { key: 'e_ann', header: 'E ANN', unit: eu.unit, value: (r) => e(r.annPJ), format: 'float', digits: 2, doc: 'The ANN twin: all MACs x E_MAC, per image.' },
   ];
 }
 
@@ -114,14 +131,14 @@ export interface ModeRow {
 
 export function modeRows(summary: ProfileSummary): ModeRow[] {
   const p = summary.paperEnergy;
-  const presetNode = `45nm (${p.preset.name})`;
+  const presetNode = /(\d+nm)/.exec(p.preset.name)?.[1] ?? 'preset';
   const rows: ModeRow[] = [
-    { mode: 'Paper, AC formula', node: presetNode, snnPJ: p.snnPJ, annPJ: p.annPJ, ratio: p.annOverSnn, latencyS: NaN },
-    { mode: 'Paper, exact AC', node: presetNode, snnPJ: p.snnExactPJ, annPJ: p.annPJ, ratio: p.annOverSnnExact, latencyS: NaN },
+    { mode: 'Paper (formula)', node: presetNode, snnPJ: p.snnPJ, annPJ: p.annPJ, ratio: p.annOverSnn, latencyS: NaN },
+    { mode: 'Paper (exact AC)', node: presetNode, snnPJ: p.snnExactPJ, annPJ: p.annPJ, ratio: p.annOverSnnExact, latencyS: NaN },
   ];
   for (const h of summary.hardware ?? []) {
     rows.push({
-      mode: `Hardware, ${h.accelerator}`, node: `${h.node} ${h.voltageV} V`, snnPJ: h.energyPerInferencePJ,
+      mode: 'Hardware', node: `${h.node}, ${h.voltageV} V`, snnPJ: h.energyPerInferencePJ,
       annPJ: h.annTwin?.energyPerInferencePJ ?? NaN, ratio: h.annTwin?.energyRatioAnnOverSnn ?? NaN, latencyS: h.latencyS,
     });
   }
@@ -133,7 +150,7 @@ export function modeColumns(eu: DisplayUnit, tu: DisplayUnit): Column<ModeRow>[]
     { key: 'mode', header: 'Mode', value: (r) => r.mode },
     { key: 'node', header: 'Node', value: (r) => r.node },
     { key: 'e_snn', header: 'E SNN', unit: eu.unit, value: (r) => r.snnPJ * eu.factor, format: 'float', digits: 3, doc: 'Energy per image (inference) of the STCSNN.' },
-    { key: 'e_ann', header: 'E ANN twin', unit: eu.unit, value: (r) => r.annPJ * eu.factor, format: 'float', digits: 3, doc: 'The same network as an ANN: paper mode all MACs x E_MAC; hardware mode on a MAC array of the same compute area.' },
+    { key: 'e_ann', header: 'E ANN', unit: eu.unit, value: (r) => r.annPJ * eu.factor, format: 'float', digits: 3, doc: 'The same network as an ANN: paper mode all MACs x E_MAC; hardware mode on a MAC array of the same compute area.' },
     { key: 'ratio', header: 'ANN/SNN', value: (r) => r.ratio, format: 'float', digits: 2, doc: 'E ANN twin / E SNN.' },
     { key: 'latency', header: 'Latency', unit: tu.unit, value: (r) => r.latencyS * tu.factor, format: 'float', digits: 3, doc: 'Hardware mode only: cycles / clock per image.' },
   ];
@@ -141,16 +158,26 @@ export function modeColumns(eu: DisplayUnit, tu: DisplayUnit): Column<ModeRow>[]
 
 interface TotalsRow { s: ProfileSummary }
 
-const TOTALS_COLUMNS: Column<TotalsRow>[] = [
-  { key: 'images', header: 'Images', value: (r) => r.s.images, format: 'int' },
-  { key: 'timesteps', header: 'T', value: (r) => r.s.settings.timesteps, format: 'int' },
-  { key: 'spikes', header: 'Spikes', value: (r) => r.s.totals.spikes, format: 'int', doc: 'Spikes per image (mean), all layers and steps.' },
-  { key: 'firing_rate', header: 'Firing rate', value: (r) => r.s.totals.firingRate, format: 'float', digits: 4, doc: 'Spikes / (spiking input neurons x T).' },
-  { key: 'ac_exact', header: 'AC exact', value: (r) => r.s.paperEnergy.acExact, format: 'int' },
-  { key: 'ac_formula', header: 'AC lit.', value: (r) => r.s.paperEnergy.acFormula, format: 'int', doc: 'T x dense MACs x firing rate.' },
-  { key: 'ac_error', header: 'Lit. vs exact', value: (r) => r.s.paperEnergy.acFormulaError, format: 'pct', digits: 1, doc: '(literature - exact) / exact.' },
-  { key: 'macs', header: 'MACs', value: (r) => r.s.totals.macs, format: 'int' },
-];
+export function totalsColumns(s: ProfileSummary): Column<TotalsRow>[] {
+  const cu = countDisplayUnit([s.totals.spikes, s.paperEnergy.acExact, s.paperEnergy.acFormula, s.totals.macs]);
+  return [
+    countColumn('spikes', 'Spikes', cu, (r: TotalsRow) => r.s.totals.spikes, 'Spikes per image (mean), all layers and steps.'),
+    { key: 'firing_rate', header: 'Rate', value: (r) => r.s.totals.firingRate, format: 'float', digits: 4, doc: 'Firing rate: spikes / (spiking input neurons x T).' },
+    countColumn('ac_exact', 'AC exact', cu, (r: TotalsRow) => r.s.paperEnergy.acExact, 'Exact synaptic additions.'),
+    countColumn('ac_formula', 'AC lit.', cu, (r: TotalsRow) => r.s.paperEnergy.acFormula, 'T x dense MACs x firing rate.'),
+    { key: 'ac_error', header: 'Lit./exact - 1', value: (r) => r.s.paperEnergy.acFormulaError, format: 'pct', digits: 1, doc: '(literature - exact) / exact.' },
+    countColumn('macs', 'MACs', cu, (r: TotalsRow) => r.s.totals.macs, 'Multiply-accumulates of non-spiking layers.'),
+  ];
+}
+
+function gapColumns(eu: DisplayUnit): Column<GapRow>[] {
+  return [
+    { key: 'node', header: 'Node', value: (r) => r.node },
+    { key: 'step', header: 'Step', value: (r) => r.label },
+    { key: 'kind', header: 'Kind', value: (r) => r.kind, doc: 'total, or delta: the energy this step adds (negative: removes).' },
+    { key: 'energy', header: 'Energy', unit: eu.unit, value: (r) => r.energyPJ * eu.factor, format: 'float', digits: 3, doc: 'Per image.' },
+  ];
+}
 
 interface HwRow { node: string; voltageV: number; latencyS: number; energyPJ: number; leakagePJ: number; dramBytes: number; clockHz: number }
 
@@ -169,11 +196,23 @@ function hwColumns(eu: DisplayUnit, tu: DisplayUnit): Column<HwRow>[] {
 // ---------------------------------------------------------------------------------------------
 // Charts
 
+const COMPONENT_ORDER = ['encoder', 'ac_array', 'cab', 'bn', 'mac_array', 'weight_buffer', 'act_buffer', 'spike_buffer', 'psum_buffer', 'dram'];
+
+/** Short x-axis labels for the waterfall (the gap table keeps the full wording). */
+export function waterfallLabel(s: GapStep): string {
+  if (s.kind === 'total') return s.label.startsWith('paper') ? 'paper mode' : 'hardware mode';
+  if (s.label.startsWith('arithmetic')) return 'arithmetic at hw widths';
+  return s.label;
+}
+
 /** Per-layer, per-component hardware energy per image, with a zero for every absent (layer, component). */
 export function componentEnergyRows(r: SimResult): LayerComponentEnergy[] {
   const n = Math.max(r.images, 1);
-  const components: string[] = [];
-  for (const l of r.layers) for (const e of l.energy) if (!components.includes(e.component)) components.push(e.component);
+  const totals = new Map<string, number>();
+  for (const l of r.layers) for (const e of l.energy) totals.set(e.component, (totals.get(e.component) ?? 0) + e.energyPJ);
+  // Largest component at the bottom of each stack with the strongest colour; ties in a fixed order.
+  const rank = (c: string): number => (COMPONENT_ORDER.indexOf(c) < 0 ? COMPONENT_ORDER.length : COMPONENT_ORDER.indexOf(c));
+  const components = [...totals.keys()].sort((a, b) => (totals.get(b) ?? 0) - (totals.get(a) ?? 0) || rank(a) - rank(b));
   return r.layers.flatMap((l) => components.map((component) => ({
     layer: l.layer,
     component,
@@ -191,7 +230,7 @@ export function paperEnergyChart(energy: PaperEnergy): TopLevelSpec {
   const layers = energy.layers.map((l) => l.layer);
   const du = energyDisplayUnit(energy.layers.flatMap((l) => [l.snnPJ, l.annPJ]));
   const series = ['SNN (paper mode)', 'ANN twin'];
-  const step = Math.max(28, Math.min(60, 560 / Math.max(1, layers.length)));
+  const step = Math.max(30, Math.min(64, 640 / Math.max(1, layers.length)));
   return {
     $schema: VEGA_LITE_SCHEMA,
     description: 'Paper-mode energy per layer: STCSNN versus its ANN twin.',
@@ -202,7 +241,8 @@ export function paperEnergyChart(energy: PaperEnergy): TopLevelSpec {
       ]),
     },
     transform: [{ calculate: `datum.energyPJ * ${du.factor}`, as: 'energy' }],
-    width: { step },
+    // The step is one layer's group of two bars (by default it would be each bar's).
+    width: { step, for: 'position' },
     height: 300,
     mark: { type: 'bar' },
     encoding: {
@@ -248,7 +288,7 @@ function chartPlans(data: RunReportData): ChartPlan[] {
       name: 'waterfall',
       title: `Paper mode to hardware mode (${first.accelerator}, ${first.tech.node})`,
       caption: 'Per image. Each bar is the energy one modelling step adds or removes; the steps add up to the hardware-mode total (see the gap table).',
-      spec: paperVsHardwareWaterfall(gap.map((s) => ({ label: s.label, energyPJ: s.energyPJ, kind: s.kind }))),
+      spec: paperVsHardwareWaterfall(gap.map((s) => ({ label: waterfallLabel(s), energyPJ: s.energyPJ, kind: s.kind }))),
     });
   }
   plans.push({
@@ -277,6 +317,29 @@ function pngOptions(): Parameters<typeof renderAsync>[1] {
 // ---------------------------------------------------------------------------------------------
 // LaTeX
 
+/**
+ * Set a table in \small with narrower column gaps (inside its float, so nothing leaks into the
+ * document): wide per-layer tables then fit a single-column article's text width.
+ */
+function compact(tex: string): string {
+  return tex
+    .replace(/\\centering\n/g, '\\centering\n\\small\n\\setlength{\\tabcolsep}{4pt}\n')
+    .replace(/(\\toprule\n)(.*) \\\\\n/g, (_m: string, rule: string, header: string) => rule + unitsBelow(header));
+}
+
+/**
+ * "{E SNN (\si{\micro\joule})} & {Layer}" -> the names on one header row and the units in
+ * parentheses on a second, so a column is as wide as its numbers rather than its header.
+ */
+export function unitsBelow(headerRow: string): string {
+  const cells = headerRow.split(' & ');
+  const split = cells.map((c) => /^\{(.*) (\(.*\))\}$/.exec(c));
+  if (split.every((m) => m === null)) return `${headerRow} \\\\\n`;
+  const names = cells.map((c, i) => (split[i] === null ? c : `{${split[i]?.[1]}}`));
+  const units = split.map((m) => (m === null ? '' : `{${m[2]}}`));
+  return `${names.join(' & ')} \\\\\n${units.join(' & ')} \\\\\n`;
+}
+
 function nodeNote(summary: ProfileSummary): string {
   const hw = summary.hardware ?? [];
   return hw.length === 0 ? 'none (paper mode only)' : hw.map((h) => `${h.node} at ${h.voltageV} V`).join(', ');
@@ -286,7 +349,8 @@ export function layersTex(data: RunReportData): string {
   const { summary, counts, energy } = data;
   const rows = compactLayerRows(counts, energy, summary);
   const eu = energyDisplayUnit(rows.slice(0, -1).flatMap((r) => [r.snnPJ, r.annPJ]));
-  return toLatexTable(compactLayerColumns(eu), rows, {
+  const cu = countDisplayUnit(rows.slice(0, -1).flatMap((r) => [r.acExact, r.acLiterature, r.macs]));
+  return compact(toLatexTable(compactLayerColumns(eu, cu), rows, {
     caption: `${summary.network}: per-layer spikes, synaptic operations and paper-mode energy per image`,
     label: `tab:${summary.network}-layers`,
     midruleBefore: [rows.length - 1],
@@ -294,7 +358,7 @@ export function layersTex(data: RunReportData): string {
       ...runNotes({ energyPreset: `${energy.preset.name} (E_AC = ${energy.preset.acPJ} pJ, E_MAC = ${energy.preset.macPJ} pJ; ${energy.preset.source})`, node: `paper mode at the preset's node; hardware mode at ${nodeNote(summary)}`, trained: summary.weights.trained, timesteps: summary.settings.timesteps }),
       `Means over ${summary.images} image(s): ${summary.input}. AC lit.: T x dense MACs x firing rate. A dash: not a spiking layer.`,
     ],
-  });
+  }));
 }
 
 export function summaryTex(data: RunReportData): string {
@@ -303,7 +367,7 @@ export function summaryTex(data: RunReportData): string {
   const eu = energyDisplayUnit(modes.flatMap((r) => [r.snnPJ, r.annPJ]));
   const tu = timeDisplayUnit(modes.map((r) => r.latencyS));
   const notes = runNotes({ energyPreset: `${energy.preset.name} (E_AC = ${energy.preset.acPJ} pJ, E_MAC = ${energy.preset.macPJ} pJ)`, node: nodeNote(summary), trained: summary.weights.trained, timesteps: summary.settings.timesteps });
-  const totals = toLatexTable(TOTALS_COLUMNS, [{ s: summary }], {
+  const totals = toLatexTable(totalsColumns(summary), [{ s: summary }], {
     caption: `${summary.network}: totals per image`,
     label: `tab:${summary.network}-totals`,
     notes: [...notes, `Means over ${summary.images} image(s): ${summary.input}.`],
@@ -315,11 +379,11 @@ export function summaryTex(data: RunReportData): string {
     midruleBefore: modes.length > 2 ? [2] : [],
     notes: [
       ...notes,
-      'Paper mode: E = AC x E_AC + MAC-class ops x E_MAC (AC by the literature formula, or exact). Hardware mode: replay of the spike trains on the accelerator model, sum of action counts x energy per action plus leakage.',
+      `Paper mode: E = AC x E_AC + MAC-class ops x E_MAC (AC by the literature formula, or exact).${summary.hardware?.length ? ` Hardware mode: replay of the spike trains on the ${summary.hardware[0].accelerator} accelerator model, sum of action counts x energy per action plus leakage.` : ''}`,
       ...(hwImages !== undefined ? [`Hardware mode replays the first ${hwImages} image(s). A dash: not modelled in paper mode.`] : []),
     ],
   });
-  return `${totals}\n${modeTable}`;
+  return compact(`${totals}\n${modeTable}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -391,9 +455,9 @@ function htmlTables(data: RunReportData): ReportTable[] {
   const mtu = timeDisplayUnit(modes.map((r) => r.latencyS));
   const notes = runNotes({ energyPreset: summary.paperEnergy.preset.name, node: nodeNote(summary), trained: summary.weights.trained, timesteps: summary.settings.timesteps });
   const tables: ReportTable[] = [
-    reportTable('table-totals', 'Totals per image', TOTALS_COLUMNS, [{ s: summary }], { notes }),
+    reportTable('table-totals', 'Totals per image', totalsColumns(summary), [{ s: summary }], { notes }),
     reportTable('table-modes', 'Energy per inference: paper mode and hardware mode', modeColumns(meu, mtu), modes, { caption: 'Same rows as summary.tex.', notes }),
-    reportTable('table-layers', 'Per-layer counts and paper-mode energy', compactLayerColumns(leu), layers, { caption: 'Same rows as layers.tex; every counter is in layers.csv.', notes }),
+    reportTable('table-layers', 'Per-layer counts and paper-mode energy', compactLayerColumns(leu, countDisplayUnit(layers.slice(0, -1).flatMap((r) => [r.acExact, r.acLiterature, r.macs]))), layers, { caption: 'Same rows as layers.tex; every counter is in layers.csv.', notes }),
   ];
   const hw = summary.hardware ?? [];
   if (hw.length > 0) {
@@ -401,8 +465,13 @@ function htmlTables(data: RunReportData): ReportTable[] {
     tables.push(reportTable('table-hardware', 'Hardware mode per node', hwColumns(energyDisplayUnit(rows.map((r) => r.energyPJ)), timeDisplayUnit(rows.map((r) => r.latencyS))), rows, { caption: `Per inference, ${hw[0].accelerator}; compute.csv, access.csv and energy.csv hold the per-layer detail.` }));
   }
   if (summary.gap !== undefined && summary.gap.length > 0) {
-    tables.push(reportTable('table-gap', 'Why paper mode and hardware mode differ', GAP_COLUMNS, summary.gap, {
-      caption: 'From the paper-mode total, each step adds what the paper formula leaves out or prices differently, ending at the hardware-mode total (per image; the deltas between two totals add up to their difference).',
+    const gap = summary.gap;
+    const geu = energyDisplayUnit(gap.map((g) => g.energyPJ));
+    const firstNode = gap[0].node;
+    tables.push(reportTable('table-gap', 'Why paper mode and hardware mode differ', gapColumns(geu), gap, {
+      caption: 'Per image. From the paper-mode total, each step adds what the paper formula leaves out or prices differently; the deltas between two totals add up to their difference.',
+      // Explanations as notes: they wrap, where a table cell would widen the table off the page.
+      notes: gap.filter((g) => g.node === firstNode).map((g) => `${g.kind === 'total' ? g.label.replace(/ \(.*\)$/, '') : g.label}: ${g.explanation}.`),
     }));
   }
   return tables;

@@ -1,4 +1,5 @@
 /** Input batches: a seeded synthetic image set, or user-supplied images. */
+import { prng } from '../util/random.ts';
 
 export interface ImageSet {
   /** NHWC float32 pixels. */
@@ -9,18 +10,6 @@ export interface ImageSet {
   labels?: Int32Array;
   /** Where the images came from, for the report. */
   origin: string;
-}
-
-/** mulberry32: a tiny, well-mixed 32-bit PRNG; identical on every backend and platform. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Uniform [0, 1) pixels, the value range of normalised image data; reproducible from the seed. */

@@ -31,6 +31,11 @@ export interface ProfileRun {
   shapes: ShapeMap;
   counts: NetworkCounts;
   trace?: SpikeTrace;
+  /**
+   * Counts of the traced images only (the first `trace.images`), so hardware replay of the trace and
+   * paper mode can be compared on the same images; equal to `counts` when every image was traced.
+   */
+  tracedCounts?: NetworkCounts;
   /** Top-1 accuracy when the images have labels. */
   accuracy?: number;
   /** Wall time of the forward passes and counting, ms. */
@@ -84,8 +89,13 @@ export function profileNetwork(model: Graph, weights: NetworkWeights, input: Ima
     opts.onBatch?.(first + count, n);
   }
 
-  const counts = countNetwork({ graph, shapes, timesteps: T, schedule: opts.settings.schedule, images: n, stats });
+  const count = (images: number, s: Map<string, SpikeStats>): NetworkCounts =>
+    countNetwork({ graph, shapes, timesteps: T, schedule: opts.settings.schedule, images, stats: s });
+  const counts = count(n, stats);
   const traced = Math.min(n, opts.traceImages);
+  const firstImages = (k: number): Map<string, SpikeStats> =>
+    new Map([...stats].map(([layer, s]) => [layer, { spikes: s.spikes.slice(0, k), acs: s.acs.slice(0, k) }]));
+  const tracedCounts = traced === 0 ? undefined : traced === n ? counts : count(traced, firstImages(traced));
   const trace: SpikeTrace | undefined = traced > 0
     ? {
       network: graph.name,
@@ -100,7 +110,7 @@ export function profileNetwork(model: Graph, weights: NetworkWeights, input: Ima
     }
     : undefined;
   return {
-    graph, shapes, counts, trace,
+    graph, shapes, counts, trace, tracedCounts,
     accuracy: input.labels ? correct / n : undefined,
     elapsedMs: performance.now() - start,
   };

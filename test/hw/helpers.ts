@@ -1,11 +1,12 @@
 /** Shared helpers for the hardware-model tests: small random layers and a brute-force reference. */
-import { geometry, randomCodes, rng, type ConvSpec } from '../../src/hw/synthetic.ts';
+import { geometry, randomCodes, type ConvSpec } from '../../src/hw/synthetic.ts';
+import { prng } from '../../src/util/random.ts';
 import type { SpikeTrace, SpikeTraceLayer } from '../../src/trace/types.ts';
 
 export function traceOf(specs: ConvSpec[], opts: { images?: number; T?: number; rate?: number; seed?: number; schedule?: 'exp' | 'pow2' | 'const' } = {}): SpikeTrace {
   const images = opts.images ?? 1;
   const T = opts.T ?? 4;
-  const rand = rng(opts.seed ?? 7);
+  const rand = prng(opts.seed ?? 7);
   const shared = new Map<string, Uint32Array>();
   const layers: SpikeTraceLayer[] = specs.map((s) => {
     const g = geometry(s);

@@ -1,0 +1,213 @@
+/**
+ * Generates docs/columns.md from the code's own column specs: every column of every report file,
+ * with its CSV header, meaning and unit. A column without a definition (or without a unit) stops the
+ * generator, so a new column cannot ship undocumented.
+ *
+ *   tsx scripts/gen-docs.ts           write docs/columns.md
+ *   tsx scripts/gen-docs.ts --check   exit 1 if docs/columns.md is stale
+ *
+ * The hardware files' headers are taken from a real (tiny) simulator run, so the table lists exactly
+ * the columns the writers produce, in their order.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LAYER_COLUMNS, STEP_COLUMNS } from '../src/reports/profile-columns.ts';
+import { GAP_COLUMNS, docFor } from '../src/reports/hw-report.ts';
+import { csvHeader, type Column } from '../src/reports/table.ts';
+import { dseColumns } from '../src/dse/columns.ts';
+import { accessRows, actionRows, computeRows, energyRows, loadAccelerator, loadTech, simulate, syntheticTrace, geometry, type SimResult, type Table } from '../src/hw/index.ts';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const COLUMNS_DOC = join(ROOT, 'docs', 'columns.md');
+export const REGENERATE = 'npx tsx scripts/gen-docs.ts';
+
+/** One documented column of one file. */
+export interface DocRow {
+  csv: string;
+  /** Header in table.md / LaTeX / HTML / terminal, when it differs from the CSV name. */
+  display?: string;
+  meaning: string;
+  unit: string;
+}
+
+export interface FileDoc {
+  file: string;
+  what: string;
+  source: string;
+  rows: DocRow[];
+}
+
+export class UndocumentedColumnError extends Error {
+  override name = 'UndocumentedColumnError';
+}
+
+/**
+ * Units of columns whose spec carries none (counts, ratios, names). Column specs give units only where
+ * the CSV header needs a suffix (energy_snn_pJ); everything else is stated here, per file, and a
+ * missing entry is an error like a missing doc.
+ */
+const PER_IMAGE = 'per image (mean over images)';
+const UNITS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'layers.csv': {
+    layer: 'name', kind: 'name', input_shape: 'HxWxC', output_shape: 'HxWxC', window: 'KhxKw/stride',
+    timesteps: 'steps', neurons_in: 'neurons', neurons_out: 'neurons',
+    spikes: `spikes ${PER_IMAGE}`, spikes_std: 'spikes', firing_rate: 'spikes / (neuron x step), 0-1',
+    zeta: 'spikes / neuron', dense_macs: 'MACs per image', ac_exact: `ACs ${PER_IMAGE}`,
+    ac_literature: `ACs ${PER_IMAGE}`, macs: 'MACs per image', encoder_compares: 'ops per image',
+    encoder_subtracts: `ops ${PER_IMAGE}`, cab_multiplies: 'ops per image', cab_shifts: 'ops per image',
+    cab_adds: 'ops per image', bias_adds: 'ops per image', batchnorm_ops: 'ops per image',
+    pooling_ops: 'ops per image', residual_adds: 'ops per image', mac_class_ops: 'ops per image',
+  },
+  'steps.csv': {
+    layer: 'name', step: 'step index (1-based)', threshold: 'activation units (V0 scale)',
+    spikes: `spikes ${PER_IMAGE}`, firing_rate: 'spikes / neuron, 0-1', ac_exact: `ACs ${PER_IMAGE}`,
+  },
+  hw: {
+    node: 'name', layer: 'name', kind: 'name', memory: 'name', component: 'name', action: 'name',
+    unit: 'op / bit / cycle', source: 'bibliography key', estimator: 'text', scaling: 'text',
+    images: 'images', cout_tile: 'channels', row_tile: 'output rows', tiles: 'tiles',
+    spikes: 'spikes (sum over images)', acs: 'ACs (sum over images)', count: 'actions (op, bit or cycle)',
+    pJ_per_action: 'pJ per action', cycles: 'cycles (sum over images)',
+  },
+  'gap.csv': { node: 'name', step: 'text', kind: 'total / delta', explanation: 'text' },
+  'dse.csv': {
+    id: 'hash', '<axis>': 'as swept', network_key: 'hash', accuracy: 'fraction, 0-1',
+    firing_rate: 'spikes / (neuron x step), 0-1', spikes: 'spikes per image', acs: 'ACs per image',
+    cycles: 'cycles per inference',
+  },
+};
+
+/** Unit from a CSV header's suffix (units in names: energy_pJ, ac_busy_cycles, read_bits, runtime_s). */
+function suffixUnit(csv: string): string | undefined {
+  const m = /_(pJ|cycles|bits|bytes|s)$/.exec(csv);
+  if (m) return m[1];
+  if (csv.startsWith('util_')) return 'fraction, 0-1';
+  return undefined;
+}
+
+function unitOf(table: string, key: string, csv: string, specUnit: string | undefined): string {
+  if (specUnit !== undefined) return specUnit;
+  const u = UNITS[table]?.[key] ?? suffixUnit(csv);
+  if (u === undefined) throw new UndocumentedColumnError(`${table}: column "${csv}" has no unit; give its spec a \`unit\` or add it to UNITS in scripts/gen-docs.ts`);
+  return u;
+}
+
+/** Doc rows of a column spec; throws UndocumentedColumnError for a column without doc or unit. */
+export function documentColumns<R>(file: string, columns: readonly Column<R>[], unitTable = file): DocRow[] {
+  return columns.map((c) => {
+    const csv = csvHeader(c);
+    if (!c.doc) throw new UndocumentedColumnError(`${file}: column "${csv}" has no doc; add one to its column spec`);
+    return { csv, display: c.header !== csv ? c.header : undefined, meaning: c.doc, unit: unitOf(unitTable, c.key, csv, c.unit) };
+  });
+}
+
+function hwDoc(file: string, key: string): string {
+  const doc = docFor(key, file);
+  if (!doc) throw new UndocumentedColumnError(`${file}: column "${key}" has no doc; add it to HW_COLUMN_DOCS in src/reports/hw-report.ts`);
+  return doc;
+}
+
+function fromTable(file: string, t: Table): DocRow[] {
+  const node: DocRow = { csv: 'node', meaning: `${hwDoc(file, 'node')} Only when several nodes are evaluated (\`--node 45,7\`); rows of each node follow each other.`, unit: unitOf('hw', 'node', 'node', undefined) };
+  return [node, ...t.columns.map((key) => ({ csv: key, meaning: hwDoc(file, key), unit: unitOf('hw', key, key, undefined) }))];
+}
+
+/** A tiny replay whose only purpose is to produce the hardware writers' real column lists. */
+function probeSimulation(): SimResult {
+  const stem = geometry({ layer: 'stem', inH: 4, inW: 4, inC: 1, outC: 2, k: 3, stride: 1, pad: 1 });
+  const trace = syntheticTrace([{ layer: 'conv', inH: 4, inW: 4, inC: 2, outC: 2, k: 3, stride: 1, pad: 1 }], [stem], { timesteps: 2, seed: 1 });
+  return simulate(trace, loadAccelerator('stcb-default'), loadTech(45), { annTwin: false });
+}
+
+export function fileDocs(): FileDoc[] {
+  const sim = probeSimulation();
+  return [
+    { file: 'layers.csv', what: 'one row per weight layer (batch norm, pooling and residual adds counted in the row of the layer whose output they process); per-image values are means over the profiled images', source: '`LAYER_COLUMNS`, `src/reports/profile-columns.ts`', rows: documentColumns('layers.csv', LAYER_COLUMNS) },
+    { file: 'steps.csv', what: 'one row per spiking layer and time step', source: '`STEP_COLUMNS`, `src/reports/profile-columns.ts`', rows: documentColumns('steps.csv', STEP_COLUMNS) },
+    { file: 'compute.csv', what: 'hardware mode: one row per layer; cycles, stalls by cause, utilisation, the DESIGN.md 6.1 lower bounds and the tiling (sums over the replayed images)', source: '`computeRows`, `src/hw/reports.ts`; docs `HW_COLUMN_DOCS`, `src/reports/hw-report.ts`', rows: fromTable('compute.csv', computeRows(sim)) },
+    { file: 'access.csv', what: 'hardware mode: one row per layer and memory (each SRAM buffer and DRAM)', source: '`accessRows`, `src/hw/reports.ts`', rows: fromTable('access.csv', accessRows(sim)) },
+    { file: 'energy.csv', what: 'hardware mode: one row per layer and component', source: '`energyRows`, `src/hw/reports.ts`', rows: fromTable('energy.csv', energyRows(sim)) },
+    { file: 'actions.csv', what: 'hardware mode: the energy reference table actually used, one row per component and action, with counts summed over layers and images; in this file `energy_pJ` = `count` x `pJ_per_action`', source: '`actionRows`, `src/hw/reports.ts`', rows: fromTable('actions.csv', actionRows(sim)) },
+    { file: 'gap.csv', what: 'paper mode -> hardware mode, step by step, per image; the deltas between two totals add up to their difference', source: '`GAP_COLUMNS`, `src/reports/hw-report.ts`', rows: documentColumns('gap.csv', GAP_COLUMNS) },
+    { file: 'dse.csv / pareto.csv', what: '`npm run dse`: one row per design point (pareto.csv: the points on the front); one column per swept axis after `id`', source: '`dseColumns`, `src/dse/columns.ts`', rows: documentColumns('dse.csv', dseColumns([{ key: '<axis>', values: [] }]), 'dse.csv') },
+  ];
+}
+
+/**
+ * Metric pages a column links to (docs/metrics/<page>.md). A link to a missing page is an error, so
+ * the index stays valid when pages are renamed.
+ */
+const METRIC_PAGES: Readonly<Record<string, string>> = {
+  'layers.csv:firing_rate': 'firing-rate', 'steps.csv:firing_rate': 'firing-rate', 'layers.csv:zeta': 'zeta',
+  'layers.csv:ac_exact': 'exact-ac', 'steps.csv:ac_exact': 'exact-ac', 'layers.csv:ac_literature': 'literature-ac',
+  'layers.csv:dense_macs': 'dense-mac', 'layers.csv:macs': 'dense-mac',
+  'layers.csv:encoder_compares': 'encoder-ops', 'layers.csv:encoder_subtracts': 'encoder-ops',
+  'layers.csv:cab_multiplies': 'cab-ops', 'layers.csv:cab_shifts': 'cab-ops', 'layers.csv:cab_adds': 'cab-ops',
+  'layers.csv:mac_class_ops': 'paper-energy', 'layers.csv:energy_snn_pJ': 'paper-energy',
+  'layers.csv:energy_snn_exact_pJ': 'paper-energy', 'layers.csv:energy_ann_pJ': 'paper-energy',
+  'compute.csv:cycles': 'latency-cycles', 'compute.csv:runtime_s': 'latency-cycles',
+  'energy.csv:dynamic_energy_pJ': 'hardware-energy', 'energy.csv:leakage_energy_pJ': 'hardware-energy', 'energy.csv:energy_pJ': 'hardware-energy',
+  'actions.csv:pJ_per_action': 'hardware-energy', 'actions.csv:scaling': 'process-node-scaling', 'actions.csv:energy_pJ': 'hardware-energy',
+  'gap.csv:energy_pJ': 'gap', 'gap.csv:step': 'gap',
+  'dse.csv / pareto.csv:edp_pJ*s': 'edp', 'dse.csv / pareto.csv:latency_s': 'latency-cycles',
+  'dse.csv / pareto.csv:paper_snn_pJ': 'paper-energy', 'dse.csv / pareto.csv:energy_pJ': 'hardware-energy',
+};
+
+/** Markdown-safe table cell: pipes split cells, `*` would italicise `k*k*Cin`, `<axis>` would be read as HTML. */
+const cell = (s: string): string => s.replace(/([|*])/g, '\\$1').replace(/</g, '&lt;').replace(/\n/g, ' ');
+
+export function renderColumnsDoc(docs: readonly FileDoc[] = fileDocs()): string {
+  const out: string[] = [
+    '<!-- Generated by scripts/gen-docs.ts from the column specs in the code. Do not edit by hand:',
+    `     change the column's doc in the code, then run \`${REGENERATE}\`. -->`,
+    '',
+    '# Report columns',
+    '',
+    'Every column of every file stcsim writes into a report folder (`npm run profile -- <net> --out <dir>`)',
+    'and into a sweep folder (`npm run dse`). The CSV header is the machine name; a unit, when the value',
+    'has one, is part of it (`energy_snn_pJ`). The human header is what `table.md`, the LaTeX and HTML',
+    'tables and the terminal show. Definitions come from the code\'s own column specs, so this page',
+    `cannot drift from the files: \`${REGENERATE} --check\` fails when it is stale (a test runs it).`,
+    '',
+    'Metric pages (formula, source, pitfalls): [docs/README.md](README.md). `summary.json` holds the',
+    'totals of the same quantities; its fields are named like the columns.',
+    '',
+  ];
+  for (const d of docs) {
+    out.push(`## ${d.file}`, '', `${d.what[0].toUpperCase()}${d.what.slice(1)}. Columns from ${d.source}.`, '');
+    out.push('| CSV header | shown as | meaning | unit | see |', '| --- | --- | --- | --- | --- |');
+    for (const r of d.rows) {
+      const page = METRIC_PAGES[`${d.file}:${r.csv}`];
+      if (page && !existsSync(join(ROOT, 'docs', 'metrics', `${page}.md`))) {
+        throw new UndocumentedColumnError(`${d.file}: column "${r.csv}" links to docs/metrics/${page}.md, which does not exist`);
+      }
+      const see = page ? `[${page}](metrics/${page}.md)` : '';
+      out.push(`| \`${r.csv}\` | ${cell(r.display ?? '')} | ${cell(r.meaning)} | ${cell(r.unit)} | ${see} |`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+function main(argv: readonly string[]): number {
+  const text = renderColumnsDoc();
+  if (argv.includes('--check')) {
+    const current = existsSync(COLUMNS_DOC) ? readFileSync(COLUMNS_DOC, 'utf8') : '';
+    if (current === text) return 0;
+    process.stderr.write(`docs/columns.md is stale; regenerate it with \`${REGENERATE}\`\n`);
+    return 1;
+  }
+  writeFileSync(COLUMNS_DOC, text);
+  process.stdout.write(`wrote ${COLUMNS_DOC}\n`);
+  return 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`gen-docs: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 2;
+  }
+}
