@@ -23,5 +23,6 @@ export function dseColumns(axes: readonly Axis[]): Column<DseRow>[] {
     { key: 'edp', header: 'EDP', unit: 'pJs', value: (r) => r.edpPJs, format: 'sci', digits: 4, doc: 'Energy-delay product per inference, pJ x s.' },
     { key: 'dram', header: 'DRAM', unit: 'bytes', value: (r) => r.dramBytes, doc: 'DRAM traffic per inference.' },
     { key: 'ann_twin', header: 'ANN twin', unit: 'pJ', value: (r) => r.annTwinPJ, format: 'float', digits: 0, doc: 'Hardware-mode energy of the ANN twin on a MAC array of the same compute area.' },
+    { key: 'lif_twin', header: 'LIF twin', unit: 'pJ', value: (r) => r.lifTwinPJ, format: 'float', digits: 0, doc: 'Hardware-mode energy of the conventional LIF-SNN twin (membranes read and written every step) replaying the same spikes.' },
   ];
 }

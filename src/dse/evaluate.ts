@@ -40,6 +40,7 @@ export interface DseRow {
   edpPJs: number;
   dramBytes: number;
   annTwinPJ: number;
+  lifTwinPJ: number;
 }
 
 export function evaluatePoint(point: DesignPoint, trace: SpikeTrace, facts: NetworkFacts): DseRow {
@@ -60,5 +61,6 @@ export function evaluatePoint(point: DesignPoint, trace: SpikeTrace, facts: Netw
     edpPJs: s.edpPJs,
     dramBytes: s.dramBytesPerInference,
     annTwinPJ: s.annTwin?.energyPerInferencePJ ?? NaN,
+    lifTwinPJ: s.lifTwin?.energyPerInferencePJ ?? NaN,
   };
 }

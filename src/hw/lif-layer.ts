@@ -10,7 +10,7 @@ import type { SpikeTraceLayer } from '../trace/types.ts';
 import type { Accelerator, LifTwinSpec } from './accelerator.ts';
 import type { ActionCount } from '../energy/ert.ts';
 import { inputRowsFor, reachAlong, type SpikeSummary } from './fanout.ts';
-import { dramCycles, emptyTraffic, portCycles, pushTraffic, zeroStalls, type LayerSim, type Tiling, type Traffic } from './stcb-layer.ts';
+import { chunkCost, dramCycles, emptyTraffic, portCycles, pushTraffic, zeroStalls, type ChunkCost, type LayerSim, type Tiling, type Traffic } from './stcb-layer.ts';
 
 /** Buffer and DRAM traffic of a LIF layer: the STCB chip's buffers plus the membrane buffer. */
 export type LifTraffic = Traffic & { membrane_buffer: { readBits: number; writeBits: number } };
@@ -91,29 +91,6 @@ export function lifTiling(l: SpikeTraceLayer, accel: Accelerator, spec: LifTwinS
   return { coutTile: c, rowTile: rows, coutTiles: Math.ceil(l.outC / c), rowTiles: Math.ceil(l.outH / rows) };
 }
 
-interface ChunkCost { cycles: number; psumPort: number; weightPort: number; conflict: number }
-
-/**
- * Service of one AC chunk of `words` lanes: the bank/port model of stcb-layer.ts (docs/hardware.md,
- * "Bank model"), repeated here because that file keeps it private; the AC stage must cost the same.
- */
-function chunkCost(accel: Accelerator, words: number, runLength: number): ChunkCost {
-  const o = accel.options;
-  const service = (b: 'psum_buffer' | 'weight_buffer', wordBits: number, acc: number): { free: number; conflicted: number } => {
-    const s = accel.buffers[b];
-    if (!Number.isFinite(s.portBits) || words === 0 || acc === 0) return { free: 1, conflicted: 1 };
-    const perBank = Math.max(1, Math.floor(s.portBits / wordBits));
-    const free = Math.max(1, Math.ceil((words * acc) / (s.banks * perBank)));
-    const usable = o.bankConflicts ? Math.min(s.banks, runLength) : s.banks;
-    return { free, conflicted: Math.max(free, Math.ceil((words * acc) / (usable * perBank))) };
-  };
-  const p = service('psum_buffer', accel.psumBits, o.psumsInArrayRegisters ? 0 : accel.buffers.psum_buffer.ports === '1rw' ? 2 : 1);
-  const w = service('weight_buffer', accel.weightBits, o.weightStationary ? 0 : 1);
-  const free = Math.max(p.free, w.free);
-  const all = Math.max(p.conflicted, w.conflicted);
-  return { cycles: all, psumPort: p.free >= w.free ? free - 1 : 0, weightPort: w.free > p.free ? free - 1 : 0, conflict: all - free };
-}
-
 /** Cycles to move `readBits` and `writeBits` through the membrane buffer (sized and ported like the psum buffer). */
 function membranePortCycles(accel: Accelerator, readBits: number, writeBits: number): number {
   const s = accel.buffers.psum_buffer;
@@ -166,9 +143,9 @@ export function simulateLifLayer(l: SpikeTraceLayer, s: SpikeSummary, ctx: LifCo
 
   const chunkMemo = new Map<number, ChunkCost>();
   const costOf = (words: number, run: number): ChunkCost => {
-    const k = words * 65536 + run;
+    const k = words * 1048576 + run;
     let c = chunkMemo.get(k);
-    if (!c) chunkMemo.set(k, (c = chunkCost(accel, words, run)));
+    if (!c) chunkMemo.set(k, (c = chunkCost(accel, words, run, accel.weightBits)));
     return c;
   };
   let acBusy = 0;

@@ -77,10 +77,10 @@ function chunkService(accel: Accelerator, b: BufferName, words: number, wordBits
   return { free, conflicted };
 }
 
-interface ChunkCost { cycles: number; psumPort: number; weightPort: number; conflict: number; chunks: number }
+export interface ChunkCost { cycles: number; psumPort: number; weightPort: number; conflict: number; chunks: number }
 
-/** Cost of serving `words` AC operations as one chunk. */
-function chunkCost(accel: Accelerator, words: number, runLength: number, weightBits: number): ChunkCost {
+/** Cost of serving `words` AC operations as one chunk (shared by the STCB chip and the LIF twin's AC stage). */
+export function chunkCost(accel: Accelerator, words: number, runLength: number, weightBits: number): ChunkCost {
   const o = accel.options;
   const psumAcc = o.psumsInArrayRegisters ? 0 : accel.buffers.psum_buffer.ports === '1rw' ? 2 : 1;
   const wAcc = o.weightStationary ? 0 : 1;

@@ -117,7 +117,9 @@ const HW_TERMINAL: Column<HwSummary>[] = [
   { key: 'edp', header: 'EDP', unit: 'uJ*ms', value: (s) => s.edpPJs * 1e-3, format: 'float', digits: 3 },
   { key: 'dram', header: 'DRAM', unit: 'KiB', value: (s) => s.dramBytesPerInference / 1024, format: 'float', digits: 1 },
   { key: 'ann', header: 'ANN twin', unit: 'uJ', value: (s) => (s.annTwin?.energyPerInferencePJ ?? NaN) / 1e6, format: 'float', digits: 2 },
-  { key: 'ratio', header: 'ANN/SNN', value: (s) => s.annTwin?.energyRatioAnnOverSnn ?? NaN, format: 'float', digits: 2 },
+  { key: 'ratio', header: 'ANN/STCB', value: (s) => s.annTwin?.energyRatioAnnOverSnn ?? NaN, format: 'float', digits: 2 },
+  { key: 'lif', header: 'LIF twin', unit: 'uJ', value: (s) => (s.lifTwin?.energyPerInferencePJ ?? NaN) / 1e6, format: 'float', digits: 2 },
+  { key: 'lif_ratio', header: 'LIF/STCB', value: (s) => s.lifTwin?.energyRatioLifOverStcb ?? NaN, format: 'float', digits: 3 },
 ];
 
 export function hardwareTerminalTable(summaries: readonly HwSummary[]): string {
