@@ -150,7 +150,7 @@ const METRIC_PAGES: Readonly<Record<string, string>> = {
   'energy.csv:dynamic_energy_pJ': 'hardware-energy', 'energy.csv:leakage_energy_pJ': 'hardware-energy', 'energy.csv:energy_pJ': 'hardware-energy',
   'actions.csv:pJ_per_action': 'hardware-energy', 'actions.csv:scaling': 'process-node-scaling', 'actions.csv:energy_pJ': 'hardware-energy',
   'gap.csv:energy_pJ': 'gap', 'gap.csv:step': 'gap',
-  'dse.csv / pareto.csv:edp_pJ*s': 'edp', 'dse.csv / pareto.csv:latency_s': 'latency-cycles',
+  'dse.csv / pareto.csv:edp_pJs': 'edp', 'dse.csv / pareto.csv:latency_s': 'latency-cycles',
   'dse.csv / pareto.csv:paper_snn_pJ': 'paper-energy', 'dse.csv / pareto.csv:energy_pJ': 'hardware-energy',
 };
 

@@ -1,12 +1,11 @@
 /** `stcsim dse <arch|model> --sweep key=v1,v2 ...`: design-space exploration with a Pareto front. */
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
-import { DATASET_NAMES } from '../data/datasets.ts';
-import { paperPreset, PAPER_PRESETS } from '../energy/paper.ts';
-import { BACKENDS, initBackend, type BackendChoice } from '../run/backend.ts';
-import { PAPER_DEFAULTS, SCHEDULE_KINDS, type ScheduleKind } from '../run/schedule.ts';
+import { paperPreset } from '../energy/paper.ts';
+import { initBackend, type BackendChoice } from '../run/backend.ts';
+import type { ScheduleKind } from '../run/schedule.ts';
 import type { InputFlags } from '../run/setup.ts';
 import { defaultWorkers, runDse } from '../dse/run.ts';
 import { ALIASES, parseSweep, type Axis } from '../dse/space.ts';
@@ -14,7 +13,8 @@ import { energyVsTimestepsChart, paretoChart } from '../reports/charts/index.ts'
 import { writeChart } from '../reports/charts/render.ts';
 import { parseCsv } from '../reports/table.ts';
 import { runAction } from './errors.ts';
-import { nonNegativeInt, positiveInt, positiveNumber, shape3 } from './parse.ts';
+import { nonNegativeInt, positiveNumber } from './parse.ts';
+import { addInputOptions, addModelOptions, addStcbOptions } from './options.ts';
 
 interface DseFlags extends InputFlags {
   sweep: string[];
@@ -60,31 +60,19 @@ async function sweepCharts(out: string, axes: readonly Axis[], front: ReadonlySe
 }
 
 export function registerDseCommand(program: Command): void {
-  program
+  const cmd = program
     .command('dse')
     .description('sweep STCB settings, technology and any accelerator field; one spike trace per network setting; Pareto front')
     .argument('<model>', 'zoo network or path to a tfjs model.json')
-    .option('--sweep <key=v1,v2,...>', `an axis (repeatable): timesteps, vth0, tau, schedule, node, voltage, or an accelerator field by JSON path (e.g. acArray.lanes, options.spikeStorage); aliases: ${Object.keys(ALIASES).join(', ')}`, (v: string, acc: string[]) => [...acc, v], [])
-    .option('--timesteps <T>', 'time steps where not swept', positiveInt('--timesteps'), PAPER_DEFAULTS.timesteps)
-    .option('--vth0 <V0>', 'initial threshold where not swept', positiveNumber('--vth0'), PAPER_DEFAULTS.vth0)
-    .option('--tau <tau>', 'time constant where not swept', positiveNumber('--tau'), PAPER_DEFAULTS.tau)
-    .addOption(new Option('--schedule <kind>', 'threshold schedule where not swept').choices(SCHEDULE_KINDS).default(PAPER_DEFAULTS.schedule))
-    .option('--images <n>', 'images per network setting (default: 1 synthetic, all of --input, 100 of --dataset)', positiveInt('--images'))
-    .option('--batch <n>', 'images per forward pass', positiveInt('--batch'), 16)
-    .option('--seed <n>', 'seed of synthetic images and initial weights', nonNegativeInt('--seed'), 1)
-    .option('--input <file.npy>', 'float32 NHWC images in numpy .npy format')
-    .addOption(new Option('--dataset <name>', 'use the test split of a dataset').choices(DATASET_NAMES))
-    .option('--data-dir <dir>', 'folder holding the dataset files')
-    .option('--input-shape <H,W,C>', 'input shape of a zoo network', shape3)
-    .option('--classes <n>', 'classes of a zoo network', positiveInt('--classes'))
-    .addOption(new Option('--energy-preset <name>', 'paper-mode constants').choices(Object.keys(PAPER_PRESETS)).default('int32-45nm'))
-    .option('--spiking-classifier', 'make the final classifier an STCB too', false)
-    .option('--accelerator <name|file>', 'base hardware model', 'stcb-default')
+    .option('--sweep <key=v1,v2,...>', `an axis (repeatable): timesteps, vth0, tau, schedule, node, voltage, or an accelerator field by JSON path (e.g. acArray.lanes, options.spikeStorage); aliases: ${Object.keys(ALIASES).join(', ')}`, (v: string, acc: string[]) => [...acc, v], []);
+  addStcbOptions(cmd, ' where not swept');
+  addInputOptions(cmd);
+  addModelOptions(cmd);
+  cmd
     .option('--node <nm>', 'process node where not swept', positiveNumber('--node'), 45)
     .option('--voltage <V>', 'supply voltage where not swept (default: nominal)', positiveNumber('--voltage'))
     .option('--workers <n>', 'worker threads (0: main thread)', nonNegativeInt('--workers'), defaultWorkers())
     .option('--out <dir>', 'output folder (default reports/<model>-dse); re-running resumes it')
-    .addOption(new Option('--backend <name>', 'tfjs backend for recording traces').choices(BACKENDS).default('auto'))
     .option('--no-progress', 'no progress bar')
     .option('--no-charts', 'skip the PNG/SVG charts')
     .action(async (model: string, flags: DseFlags) => {

@@ -1,9 +1,10 @@
 #!/usr/bin/env -S npx tsx
-/** stcsim command line: profile, train, dse. */
+/** stcsim command line: profile, dse, train, evaluate. */
 import { Command } from 'commander';
 import { TOOL_VERSION } from '../version.ts';
 import { registerProfileCommand } from './profile.ts';
 import { registerDseCommand } from './dse.ts';
+import { registerTrainCommand } from './train.ts';
 
 const program = new Command();
 program
@@ -13,4 +14,5 @@ program
   .showHelpAfterError('(run with --help for usage)');
 registerProfileCommand(program);
 registerDseCommand(program);
+registerTrainCommand(program);
 await program.parseAsync(process.argv);

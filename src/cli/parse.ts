@@ -51,3 +51,12 @@ export function nodeList(v: string): number[] {
   }
   return nodes;
 }
+
+/** "0.1" or "0.3,0.2,0.1" -> probabilities in [0, 1]. */
+export function rateList(v: string): number[] {
+  const rates = v.split(',').map((s) => Number(s.trim()));
+  if (rates.some((r) => !Number.isFinite(r) || r < 0 || r > 1)) {
+    throw new InvalidArgumentError(`--firing-rate takes probabilities in [0, 1], e.g. 0.1 or 0.3,0.2, got "${v}"`);
+  }
+  return rates;
+}

@@ -1,25 +1,29 @@
 /** `stcsim profile <arch|model.json>`: run a network, count every operation, write the report folder. */
 import { join, resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { DATASET_NAMES, loadDataset, type DatasetName } from '../data/datasets.ts';
-import { paperEnergy, paperPreset, PAPER_PRESETS } from '../energy/paper.ts';
-import { isModelPath, loadModel } from '../model/load.ts';
+import type { DatasetName } from '../data/datasets.ts';
+import { paperEnergy, paperPreset } from '../energy/paper.ts';
+import { isModelPath } from '../model/load.ts';
+import { importScaleSimTopology, DEFAULT_SCALESIM_FIRING_RATE } from '../model/scalesim.ts';
+import { traceCounts } from '../counts/trace-counts.ts';
+import type { NetworkCounts } from '../counts/types.ts';
 import { BACKENDS, initBackend, type BackendChoice } from '../run/backend.ts';
-import { syntheticImages, takeImages, type ImageSet } from '../run/inputs.ts';
-import { profileNetwork, type ProfileRun } from '../run/profile.ts';
-import { PAPER_DEFAULTS, SCHEDULE_KINDS, type ScheduleKind, type StcbSettings } from '../run/schedule.ts';
-import { readNpyImages } from '../run/npy-input.ts';
+import type { ImageSet } from '../run/inputs.ts';
+import { profileNetwork } from '../run/profile.ts';
+import { prepareRun } from '../run/setup.ts';
+import type { ScheduleKind, StcbSettings } from '../run/schedule.ts';
 import { layerRows, profileSummary, terminalTable, writeProfileReport, writeSummary, type ProfileSummary } from '../reports/profile-report.ts';
 import { runAction, UsageError } from './errors.ts';
-import { nodeList, nonNegativeInt, positiveInt, positiveNumber, shape3 } from './parse.ts';
+import { nodeList, positiveInt, positiveNumber, rateList } from './parse.ts';
+import { addInputOptions, addModelOptions, addStcbOptions } from './options.ts';
 import { loadAccelerator, loadTech, simulate, type SimResult } from '../hw/index.ts';
 import { paperToHardwareGap, type GapStep } from '../energy/gap.ts';
 import { gapRows, hardwareTerminalTable, HW_FILES, writeHardwareReport } from '../reports/hw-report.ts';
 import type { SpikeTrace } from '../trace/types.ts';
 import type { PaperEnergy } from '../energy/paper.ts';
 import type { Accelerator } from '../hw/accelerator.ts';
-import { hashFiles, inputHashes, weightHashes, type InputSource, type RunHashes } from '../run/hashes.ts';
+import { hashFiles, inputHashes, sha256File, displayPath, weightHashes, type HashGroup, type InputSource, type RunHashes } from '../run/hashes.ts';
 import { RUN_REPORT_FILES, writeRunReport, type RunReportResult } from '../reports/run-report.ts';
 
 export interface ProfileFlags {
@@ -52,6 +56,12 @@ export interface ProfileFlags {
   check?: string;
   /** Print nothing (the check's re-run). */
   quiet?: boolean;
+  /** `--scalesim <topology.csv>`: profile a SCALE-Sim topology with synthetic spikes instead of a network. */
+  scalesim?: string;
+  /** Firing rate(s) of the synthetic spikes of --scalesim: one value, or one per CSV row. */
+  firingRate?: number[];
+  /** --scalesim: make the first row an STCB too. */
+  spikingFirstLayer?: boolean;
 }
 
 /** The flags that define a run's numbers (output and display flags left out). */
@@ -79,6 +89,7 @@ function rerunSpec(modelSpec: string, flags: ProfileFlags, backend: string, expl
     accelerator: isPath(flags.accelerator) ? resolve(flags.accelerator) : flags.accelerator,
     ...(flags.input !== undefined ? { input: resolve(flags.input) } : {}),
     ...(flags.dataDir !== undefined ? { dataDir: resolve(flags.dataDir) } : {}),
+    ...(flags.scalesim !== undefined ? { scalesim: resolve(flags.scalesim) } : {}),
   };
   return { model: isModelPath(modelSpec) ? resolve(modelSpec) : modelSpec, flags: f, explicit: STEB_FLAGS.filter((k) => explicit(k)) };
 }
@@ -90,50 +101,43 @@ function inputSource(flags: ProfileFlags, images: ImageSet): InputSource {
   return { kind: 'synthetic', seed: flags.seed, shape: images.shape };
 }
 
-/** Images to profile: a .npy file, a dataset's test split, or seeded synthetic images. */
-function loadImages(flags: ProfileFlags, defaultShape: readonly number[]): ImageSet {
-  if (flags.input && flags.dataset) throw new UsageError('give either --input or --dataset, not both');
-  if (flags.input) {
-    const set = readNpyImages(flags.input);
-    return flags.images ? takeImages(set, flags.images) : set;
-  }
-  if (flags.dataset) {
-    const d = loadDataset(flags.dataset, 'test', { dataDir: flags.dataDir, limit: flags.images ?? 100 });
-    return { images: d.images, shape: d.shape, labels: d.labels, origin: `${flags.dataset} test split from ${d.source}` };
-  }
-  return syntheticImages(flags.images ?? 1, flags.inputShape ?? defaultShape, flags.seed);
-}
-
 export interface ProfileOutcome {
-  run: ProfileRun;
+  counts: NetworkCounts;
   summary: ProfileSummary;
   outDir: string;
   /** Files written by writeRunReport, with phase timings. */
   report: RunReportResult;
 }
 
-/** The whole profile flow; the CLI action and tests call this. */
-export async function profile(modelSpec: string, flags: ProfileFlags, explicit: (name: string) => boolean): Promise<ProfileOutcome> {
-  const backend = await initBackend(flags.backend);
-  const preset = paperPreset(flags.energyPreset);
-  // Zoo networks adapt to the data they are given (e.g. resnet18 on 28x28x1 or 224x224x3 inputs).
-  const probe = loadModel(modelSpec, { seed: flags.seed, inputShape: flags.inputShape, classes: flags.classes });
-  const inputNode = probe.graph.nodes[0];
-  const modelShape = inputNode.kind === 'input' ? inputNode.shape : [];
-  const images = loadImages(flags, modelShape);
-  const dataShape = images.shape.slice(1);
-  let model = probe;
-  if (probe.source === 'zoo' && dataShape.join(',') !== modelShape.join(',')) {
-    model = loadModel(modelSpec, { seed: flags.seed, inputShape: dataShape, classes: flags.classes });
-  }
+/** What was profiled: a network run on images, or an imported workload with synthetic spikes. */
+interface Workload {
+  network: string;
+  counts: NetworkCounts;
+  /** Counts of the images replayed on hardware (equal to counts when all were). */
+  tracedCounts?: NetworkCounts;
+  trace?: SpikeTrace;
+  settings: StcbSettings;
+  images: number;
+  inputOrigin: string;
+  weightsOrigin: string;
+  weightsTrained: boolean;
+  weightsWarning?: string;
+  assumptions?: string[];
+  accuracy?: number;
+  elapsedMs: number;
+  weightHashes: HashGroup;
+  inputHashes: HashGroup;
+}
 
+/** A zoo network or tfjs model run on images. */
+function networkWorkload(modelSpec: string, flags: ProfileFlags, explicit: (name: string) => boolean): Workload {
+  const { model, images } = prepareRun(modelSpec, flags);
   // A trained STCSNN carries its own STEB settings; flags given on the command line override them.
   const stored = model.settings;
   const pick = <K extends keyof StcbSettings>(k: K): StcbSettings[K] => (stored && !explicit(k) ? stored[k] : flags[k]);
   const settings: StcbSettings = { timesteps: pick('timesteps'), vth0: pick('vth0'), tau: pick('tau'), schedule: pick('schedule') };
-
   const total = images.shape[0];
-  const bar = flags.progress && !flags.json && total > flags.batch && process.stderr.isTTY
+  const bar = flags.progress && !flags.json && !flags.quiet && total > flags.batch && process.stderr.isTTY
     ? new SingleBar({ format: 'profiling |{bar}| {value}/{total} images | {duration_formatted}', stream: process.stderr }, Presets.shades_classic)
     : null;
   bar?.start(total, 0);
@@ -142,20 +146,58 @@ export async function profile(modelSpec: string, flags: ProfileFlags, explicit: 
     onBatch: (done) => bar?.update(done),
   });
   bar?.stop();
+  return {
+    network: model.graph.name, counts: run.counts, tracedCounts: run.tracedCounts, trace: run.trace, settings,
+    images: total, inputOrigin: images.origin, weightsOrigin: model.weights.origin, weightsTrained: model.weights.trained,
+    accuracy: run.accuracy, elapsedMs: run.elapsedMs,
+    weightHashes: weightHashes(model.source === 'file' ? { kind: 'file', modelJson: modelSpec } : { kind: 'init', seed: flags.seed, network: model.graph.name }),
+    inputHashes: inputHashes(inputSource(flags, images)),
+  };
+}
 
-  const energy = paperEnergy(run.counts, preset);
+/** A SCALE-Sim topology: its layers with seeded synthetic spikes at the given firing rate(s). */
+function scaleSimWorkload(file: string, flags: ProfileFlags): Workload {
+  const t0 = performance.now();
+  const settings: StcbSettings = { timesteps: flags.timesteps, vth0: flags.vth0, tau: flags.tau, schedule: flags.schedule };
+  const rate = flags.firingRate ?? [DEFAULT_SCALESIM_FIRING_RATE];
+  const { trace, description } = importScaleSimTopology(file, {
+    ...settings, seed: flags.seed, images: flags.images ?? 1, firstLayerMac: flags.spikingFirstLayer !== true,
+    firingRate: rate.length === 1 ? rate[0] : rate,
+  });
+  const counts = traceCounts(trace);
+  return {
+    network: description.network, counts, tracedCounts: counts, trace: flags.hardware ? trace : undefined, settings,
+    images: trace.images, inputOrigin: `synthetic spikes at firing rate ${rate.join(', ')} per neuron and step, seed ${flags.seed}`,
+    weightsOrigin: `SCALE-Sim topology ${file} (no weights: counts and energy only)`, weightsTrained: false,
+    weightsWarning: 'SCALE-Sim topology: the spikes are synthetic (seeded Bernoulli at the given firing rate), not the activity of a trained network.',
+    assumptions: description.assumptions, elapsedMs: performance.now() - t0,
+    weightHashes: {}, inputHashes: { [displayPath(file)]: sha256File(file) },
+  };
+}
+
+/** The whole profile flow; the CLI action and tests call this. */
+export async function profile(modelSpec: string, flags: ProfileFlags, explicit: (name: string) => boolean): Promise<ProfileOutcome> {
+  const backend = flags.scalesim ? 'none' : await initBackend(flags.backend);
+  const preset = paperPreset(flags.energyPreset);
+  const work = flags.scalesim ? scaleSimWorkload(flags.scalesim, flags) : networkWorkload(modelSpec, flags, explicit);
+  const { settings, counts } = work;
+  const total = work.images;
+
+  const energy = paperEnergy(counts, preset);
   const summary = profileSummary({
-    network: model.graph.name, model: modelSpec, settings, spikingClassifier: flags.spikingClassifier, backend,
-    seed: flags.seed, images: total, batch: flags.batch, inputOrigin: images.origin,
-    weightsOrigin: model.weights.origin, weightsTrained: model.weights.trained, accuracy: run.accuracy,
-    elapsedMs: run.elapsedMs,
-  }, run.counts, energy);
-  const outDir = flags.out ?? join('reports', model.graph.name);
-  writeProfileReport(outDir, summary, run.counts, energy);
-  const hardware = run.trace ? replayOnHardware(run.trace, energy, flags) : null;
+    network: work.network, model: flags.scalesim ?? modelSpec, settings, spikingClassifier: flags.spikingClassifier, backend,
+    seed: flags.seed, images: total, batch: flags.batch, inputOrigin: work.inputOrigin,
+    weightsOrigin: work.weightsOrigin, weightsTrained: work.weightsTrained, weightsWarning: work.weightsWarning,
+    assumptions: work.assumptions, accuracy: work.accuracy, elapsedMs: work.elapsedMs,
+  }, counts, energy);
+  const outDir = flags.out ?? join('reports', work.network);
+  writeProfileReport(outDir, summary, counts, energy);
+  // The gap compares paper mode and the replay on the same images.
+  const tracedEnergy = work.tracedCounts && work.tracedCounts !== counts ? paperEnergy(work.tracedCounts, preset) : energy;
+  const hardware = work.trace ? replayOnHardware(work.trace, tracedEnergy, flags) : null;
   if (hardware) {
     summary.hardware = writeHardwareReport(outDir, hardware.results, hardware.gaps);
-    summary.hardwareImages = run.trace?.images;
+    summary.hardwareImages = work.trace?.images;
     summary.gap = gapRows(hardware.results, hardware.gaps);
     summary.files.push(...HW_FILES);
   }
@@ -163,38 +205,39 @@ export async function profile(modelSpec: string, flags: ProfileFlags, explicit: 
     algorithm: 'sha256',
     accelerator: hardware ? hashFiles([hardware.accel.file]) : {},
     tech: hardware ? hashFiles(hardware.results.flatMap((r) => r.tech.files)) : {},
-    weights: weightHashes(model.source === 'file' ? { kind: 'file', modelJson: modelSpec } : { kind: 'init', seed: flags.seed, network: model.graph.name }),
-    inputs: inputHashes(inputSource(flags, images)),
+    weights: work.weightHashes,
+    inputs: work.inputHashes,
   };
   summary.hashes = hashes;
   summary.rerun = rerunSpec(modelSpec, flags, backend, explicit);
   const charts = flags.charts !== false;
   summary.files.push(...RUN_REPORT_FILES.filter((f) => charts || f !== 'charts/'));
   writeSummary(outDir, summary);
-  const report = await writeRunReport(outDir, { summary, counts: run.counts, energy, ...(hardware ? { hardware } : {}) }, { charts });
+  const report = await writeRunReport(outDir, { summary, counts, energy, ...(hardware ? { hardware } : {}) }, { charts });
 
   if (flags.quiet) {
     // the check's re-run: the caller reports
   } else if (flags.json) {
     process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   } else {
-    process.stdout.write(terminalTable(layerRows(run.counts, energy)));
+    process.stdout.write(terminalTable(layerRows(counts, energy)));
     const p = summary.paperEnergy;
     const fmt = (pj: number): string => `${(pj / 1e6).toFixed(3)} uJ`;
     process.stdout.write([
       '',
-      `${summary.network}: T=${settings.timesteps} V0=${settings.vth0} tau=${settings.tau} ${settings.schedule}, ${total} image(s), backend ${backend}, ${Math.round(run.elapsedMs)} ms`,
+      `${summary.network}: T=${settings.timesteps} V0=${settings.vth0} tau=${settings.tau} ${settings.schedule}, ${total} image(s), backend ${backend}, ${Math.round(work.elapsedMs)} ms`,
       `paper-mode energy (${preset.name}) per image: SNN ${fmt(p.snnPJ)} (exact AC: ${fmt(p.snnExactPJ)}), ANN twin ${fmt(p.annPJ)}, ANN/SNN ${p.annOverSnn.toFixed(2)}x`,
       `AC: exact ${Math.round(p.acExact).toLocaleString('en-US')}, T*MAC*rate ${Math.round(p.acFormula).toLocaleString('en-US')} (${(100 * p.acFormulaError).toFixed(1)}% off)`,
       summary.hardware ? `\nhardware mode (${flags.accelerator}, ${summary.hardwareImages} image(s) replayed):\n${hardwareTerminalTable(summary.hardware)}` : '',
       summary.accuracy !== undefined ? `top-1 accuracy: ${(100 * summary.accuracy).toFixed(2)}% on ${total} images` : '',
       summary.weights.warning ? `note: ${summary.weights.warning}` : '',
+      ...(summary.assumptions ?? []).map((a) => `assumption: ${a}`),
       `report: ${outDir}/ (${summary.files.join(', ')})`,
       `open ${join(outDir, 'report.html')} in a browser: charts, tables, settings and the source of every constant`,
       '',
     ].filter((l, i, all) => l !== '' || i === 0 || i === all.length - 1).join('\n'));
   }
-  return { run, summary, outDir, report };
+  return { counts, summary, outDir, report };
 }
 
 /** Replays the recorded trace on the accelerator at every requested node. */
@@ -205,36 +248,27 @@ function replayOnHardware(trace: SpikeTrace, energy: PaperEnergy, flags: Profile
 }
 
 export function registerProfileCommand(program: Command): void {
-  program
+  const cmd = program
     .command('profile')
-    .description('profile a zoo network or a tfjs model.json as an STCSNN: per-layer spikes, op counts and paper-mode energy')
-    .argument('[model]', 'zoo network (vgg11, vgg16, resnet18, resnet18-imagenet, smallnet) or path to a tfjs model.json')
-    .option('--timesteps <T>', 'time steps T', positiveInt('--timesteps'), PAPER_DEFAULTS.timesteps)
-    .option('--vth0 <V0>', 'initial threshold V0', positiveNumber('--vth0'), PAPER_DEFAULTS.vth0)
-    .option('--tau <tau>', 'threshold time constant (exp schedule)', positiveNumber('--tau'), PAPER_DEFAULTS.tau)
-    .addOption(new Option('--schedule <kind>', 'threshold schedule').choices(SCHEDULE_KINDS).default(PAPER_DEFAULTS.schedule))
-    .option('--images <n>', 'images to profile (default: 1 synthetic, all of --input, 100 of --dataset)', positiveInt('--images'))
-    .option('--batch <n>', 'images per forward pass', positiveInt('--batch'), 16)
-    .option('--seed <n>', 'seed of synthetic images and initial weights', nonNegativeInt('--seed'), 1)
-    .option('--input <file.npy>', 'float32 NHWC images in numpy .npy format')
-    .addOption(new Option('--dataset <name>', 'profile on the test split of a dataset').choices(DATASET_NAMES))
-    .option('--data-dir <dir>', 'folder holding the dataset files')
-    .option('--input-shape <H,W,C>', 'input shape of a zoo network (e.g. 224,224,3 selects the ImageNet ResNet18 stem)', shape3)
-    .option('--classes <n>', 'classes of a zoo network', positiveInt('--classes'))
-    .addOption(new Option('--energy-preset <name>', 'paper-mode energy constants').choices(Object.keys(PAPER_PRESETS)).default('int32-45nm'))
-    .option('--spiking-classifier', 'make the final classifier an STCB too', false)
-    .option('--accelerator <name|file>', 'hardware model: a file in hw-models/accelerators/ or a path', 'stcb-default')
+    .description('profile a zoo network, a tfjs model.json or a SCALE-Sim topology as an STCSNN: per-layer spikes, op counts, paper-mode and hardware-mode energy')
+    .argument('[model]', 'zoo network (vgg11, vgg16, resnet18, resnet18-imagenet, smallnet) or path to a tfjs model.json');
+  addStcbOptions(cmd);
+  addInputOptions(cmd);
+  addModelOptions(cmd);
+  cmd
     .option('--node <nm,...>', 'process node(s) in nm, e.g. 45,28,7', nodeList, [45])
     .option('--voltage <V>', 'supply voltage (default: each node\'s nominal voltage)', positiveNumber('--voltage'))
     .option('--hw-images <n>', 'images replayed on the hardware model (the first n)', positiveInt('--hw-images'), 16)
     .option('--no-hardware', 'skip the hardware replay (paper mode only)')
+    .option('--scalesim <topology.csv>', 'profile a SCALE-Sim topology (layers with synthetic spikes) instead of a model')
+    .option('--firing-rate <r,...>', `--scalesim: spike probability per neuron and step, one value or one per CSV row (default ${DEFAULT_SCALESIM_FIRING_RATE})`, rateList)
+    .option('--spiking-first-layer', '--scalesim: make the first row an STCB too (default: a MAC layer on the raw input)')
     .option('--out <dir>', 'report folder (default reports/<network>)')
-    .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKENDS).default('auto'))
     .option('--json', 'print summary.json to stdout instead of the table', false)
     .option('--no-progress', 'no progress bar')
     .option('--no-charts', 'skip the charts (report.html then holds tables only)')
     .option('--check <summary.json>', 're-run the settings saved in a summary.json and report every number and input hash that changed (exit 1 if any)')
-    .action(async (model: string | undefined, flags: ProfileFlags, cmd: Command) => {
+    .action(async (model: string | undefined, flags: ProfileFlags, c: Command) => {
       await runAction(async () => {
         if (flags.check !== undefined) {
           if (model !== undefined) throw new UsageError('give either a model or --check <summary.json>, not both');
@@ -243,8 +277,14 @@ export function registerProfileCommand(program: Command): void {
           process.exitCode = await runCheck(flags.check, { json: flags.json });
           return;
         }
-        if (model === undefined) throw new UsageError('missing model: name a zoo network or a model.json (or give --check <summary.json>)');
-        await profile(model, flags, (name) => cmd.getOptionValueSource(name) === 'cli');
+        if (flags.scalesim !== undefined && model !== undefined) throw new UsageError('give either a model or --scalesim <topology.csv>, not both');
+        if (flags.scalesim === undefined && (flags.firingRate !== undefined || flags.spikingFirstLayer)) {
+          throw new UsageError('--firing-rate and --spiking-first-layer go with --scalesim');
+        }
+        if (model === undefined && flags.scalesim === undefined) {
+          throw new UsageError('missing model: name a zoo network or a model.json (or give --scalesim <topology.csv> or --check <summary.json>)');
+        }
+        await profile(model ?? '', flags, (name) => c.getOptionValueSource(name) === 'cli');
       });
     });
 }

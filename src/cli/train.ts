@@ -10,7 +10,7 @@ import { SCHEDULE_KINDS, validateSettings, type ScheduleKind, type StcbSettings 
 import { DATASET_NAMES, isDatasetName, loadDataset, type DatasetName } from '../data/datasets.ts';
 import { buildModel, type NetMode } from '../train/build.ts';
 import { train, type TrainReport } from '../train/trainer.ts';
-import { initTrainingBackend } from '../train/wasm-kernels.ts';
+import { initBackend } from '../run/backend.ts';
 import { loadModel } from '../train/io.ts';
 import { evaluateAccuracy } from '../train/trainer.ts';
 import { stebLayers } from '../train/layers.ts';
@@ -53,7 +53,7 @@ const positive = (name: string) => (v: string): number => {
 export async function runTrain(arch: string, o: TrainCommandOptions): Promise<Partial<Record<NetMode, TrainReport>>> {
   const stcb: StcbSettings = { timesteps: o.timesteps, vth0: o.vth0, tau: o.tau, schedule: o.schedule };
   validateSettings(stcb);
-  const backend = await initTrainingBackend(o.backend);
+  const backend = await initBackend(o.backend ?? 'auto');
   const trainSet = loadDataset(o.dataset, 'train', { dataDir: o.dataDir, limit: o.limit });
   const testSet = loadDataset(o.dataset, 'test', { dataDir: o.dataDir, limit: o.testLimit });
   const [, h, w, c] = trainSet.shape;
@@ -101,7 +101,7 @@ export interface EvalCommandOptions {
 
 /** Test accuracy of a saved model; with --timesteps/--vth0 lists, a grid over STCB settings. */
 export async function runEvaluate(modelPath: string, o: EvalCommandOptions): Promise<void> {
-  await initTrainingBackend(o.backend);
+  await initBackend(o.backend ?? 'auto');
   const model = await loadModel(modelPath);
   const test = loadDataset(o.dataset, 'test', { dataDir: o.dataDir, limit: o.testLimit });
   const steb = stebLayers(model)[0];

@@ -3,10 +3,11 @@ import { isWeightNode, nodeByName, type Graph, type LayerNode, type WeightNode }
 import { elementCount, type ShapeMap } from '../model/shapes.ts';
 import type { ScheduleKind } from '../run/schedule.ts';
 import { denseMacs, inputNeurons, layerGeometry, outputNeurons } from '../trace/geometry.ts';
+import type { LayerGeometry } from '../trace/types.ts';
 import type { SpikeStats } from './spikes.ts';
 import { OP_KEYS, type LayerCounts, type NetworkCounts, type OpCounts } from './types.ts';
 
-const zeroOps = (): OpCounts => ({
+export const zeroOps = (): OpCounts => ({
   macs: 0, acExact: 0, encoderCompares: 0, encoderSubtracts: 0, cabMultiplies: 0, cabShifts: 0, cabAdds: 0,
   biasAdds: 0, batchNormOps: 0, poolingOps: 0, residualAdds: 0,
 });
@@ -40,6 +41,84 @@ function auxOps(n: LayerNode, shapes: ShapeMap): Partial<OpCounts> {
   }
 }
 
+export interface LayerRecordInput {
+  geom: LayerGeometry;
+  /** The STEB the layer reads (spiking layers only). */
+  encoder?: string;
+  /** Whether this row carries the encoder's compares and subtracts (the encoder's first reader). */
+  ownsEncoder: boolean;
+  /** Per-image, per-step spike statistics (spiking layers only). */
+  stats?: SpikeStats;
+  timesteps: number;
+  schedule: ScheduleKind;
+  images: number;
+}
+
+/** The count record of one weight layer, before auxiliary ops are attributed to it. */
+export function weightLayerRecord(inp: LayerRecordInput): LayerCounts {
+  const { geom, stats, timesteps: T } = inp;
+  const spiking = inp.encoder !== undefined;
+  if (spiking && !stats) throw new Error(`no spike statistics for spiking layer "${geom.layer}"`);
+  if (stats && (stats.spikes.length !== inp.images || stats.spikes.some((r) => r.length !== T))) {
+    throw new Error(`spike statistics of "${geom.layer}" are not ${inp.images} image(s) x ${T} steps`);
+  }
+  const nIn = inputNeurons(geom);
+  const nOut = outputNeurons(geom);
+  const macs = denseMacs(geom);
+  const spikesPerImage = stats ? stats.spikes.map((r) => r.reduce((a, b) => a + b, 0)) : [];
+  const acPerImage = stats ? stats.acs.map((r) => r.reduce((a, b) => a + b, 0)) : [];
+  const spikes = mean(spikesPerImage);
+  const ops = zeroOps();
+  if (spiking) {
+    ops.acExact = mean(acPerImage);
+    if (inp.ownsEncoder) {
+      ops.encoderCompares = T * nIn;
+      ops.encoderSubtracts = spikes;
+    }
+    if (inp.schedule === 'pow2') ops.cabShifts = T * nOut;
+    else ops.cabMultiplies = T * nOut;
+    ops.cabAdds = T * nOut;
+  } else {
+    ops.macs = macs;
+  }
+  if (geom.hasBias) ops.biasAdds = nOut;
+  const zeta = spiking ? spikes / nIn : 0;
+  const dense = geom.op === 'dense';
+  return {
+    layer: geom.layer,
+    kind: `${spiking ? 'stcb' : 'mac'}-${geom.op}`,
+    inputShape: dense ? [geom.inC] : [geom.inH, geom.inW, geom.inC],
+    outputShape: dense ? [geom.outC] : [geom.outH, geom.outW, geom.outC],
+    window: dense ? '-' : `${geom.kernelH}x${geom.kernelW}/${geom.strideH}`,
+    timesteps: spiking ? T : 0,
+    neuronsIn: nIn,
+    neuronsOut: nOut,
+    denseMacs: macs,
+    spikes,
+    spikesPerStep: stats ? Array.from({ length: T }, (_, t) => sumRow(stats.spikes, t) / inp.images) : [],
+    acPerStep: stats ? Array.from({ length: T }, (_, t) => sumRow(stats.acs, t) / inp.images) : [],
+    spikesPerImage,
+    acPerImage,
+    firingRate: spiking ? spikes / (nIn * T) : 0,
+    zeta,
+    acLiteratureEstimate: macs * zeta,
+    encoder: inp.encoder,
+    ...ops,
+  };
+}
+
+/** Network totals: every total is the sum of its per-layer column. */
+export function networkCounts(network: string, images: number, timesteps: number, layers: LayerCounts[]): NetworkCounts {
+  const totals = { ...zeroOps(), spikes: 0, denseMacs: 0, acLiteratureEstimate: 0 };
+  for (const r of layers) {
+    for (const k of OP_KEYS) totals[k] += r[k];
+    totals.spikes += r.spikes;
+    totals.denseMacs += r.denseMacs;
+    totals.acLiteratureEstimate += r.acLiteratureEstimate;
+  }
+  return { network, images, timesteps, layers, totals };
+}
+
 export interface CountInputs {
   graph: Graph;
   shapes: ShapeMap;
@@ -51,67 +130,20 @@ export interface CountInputs {
 }
 
 export function countNetwork(inp: CountInputs): NetworkCounts {
-  const { graph: g, shapes, timesteps: T } = inp;
+  const { graph: g, shapes } = inp;
   const nodes = nodeByName(g);
   const rows = new Map<string, LayerCounts>();
-  const encoderOwner = new Map<string, string>();
-
+  const encoders = new Set<string>();
   for (const n of g.nodes) {
     if (!isWeightNode(n)) continue;
-    const geom = layerGeometry(g, shapes, n);
     const src = nodes.get(n.inputs[0]);
-    const spiking = src?.kind === 'steb';
-    const stats = inp.stats.get(n.name);
-    if (spiking && !stats) throw new Error(`no spike statistics for spiking layer "${n.name}"`);
-    if (stats && (stats.spikes.length !== inp.images || stats.spikes.some((r) => r.length !== T))) {
-      throw new Error(`spike statistics of "${n.name}" are not ${inp.images} image(s) x ${T} steps`);
-    }
-    const nIn = inputNeurons(geom);
-    const nOut = outputNeurons(geom);
-    const macs = denseMacs(geom);
-    const spikesPerImage = stats ? stats.spikes.map((r) => r.reduce((a, b) => a + b, 0)) : [];
-    const acPerImage = stats ? stats.acs.map((r) => r.reduce((a, b) => a + b, 0)) : [];
-    const spikes = mean(spikesPerImage);
-    const ops = zeroOps();
-    if (spiking && src) {
-      ops.acExact = mean(acPerImage);
-      if (!encoderOwner.has(src.name)) {
-        encoderOwner.set(src.name, n.name);
-        ops.encoderCompares = T * nIn;
-        ops.encoderSubtracts = spikes;
-      }
-      if (inp.schedule === 'pow2') ops.cabShifts = T * nOut;
-      else ops.cabMultiplies = T * nOut;
-      ops.cabAdds = T * nOut;
-    } else {
-      ops.macs = macs;
-    }
-    if (n.useBias) ops.biasAdds = nOut;
-    const zeta = spiking ? spikes / nIn : 0;
-    const s = shapes.get(n.name);
-    rows.set(n.name, {
-      layer: n.name,
-      kind: `${spiking ? 'stcb' : 'mac'}-${n.kind === 'conv2d' ? 'conv' : 'dense'}`,
-      inputShape: [...(s?.input ?? [])],
-      outputShape: [...(s?.output ?? [])],
-      window: n.kind === 'conv2d' ? `${n.kernel.join('x')}/${n.strides[0]}` : '-',
-      timesteps: spiking ? T : 0,
-      neuronsIn: nIn,
-      neuronsOut: nOut,
-      denseMacs: macs,
-      spikes,
-      spikesPerStep: stats ? Array.from({ length: T }, (_, t) => sumRow(stats.spikes, t) / inp.images) : [],
-      acPerStep: stats ? Array.from({ length: T }, (_, t) => sumRow(stats.acs, t) / inp.images) : [],
-      spikesPerImage,
-      acPerImage,
-      firingRate: spiking ? spikes / (nIn * T) : 0,
-      zeta,
-      acLiteratureEstimate: macs * zeta,
-      encoder: spiking ? src?.name : undefined,
-      ...ops,
-    });
+    const encoder = src?.kind === 'steb' ? src.name : undefined;
+    rows.set(n.name, weightLayerRecord({
+      geom: layerGeometry(g, shapes, n), encoder, ownsEncoder: encoder !== undefined && !encoders.has(encoder),
+      stats: inp.stats.get(n.name), timesteps: inp.timesteps, schedule: inp.schedule, images: inp.images,
+    }));
+    if (encoder) encoders.add(encoder);
   }
-
   for (const n of g.nodes) {
     if (isWeightNode(n) || n.kind === 'input') continue;
     const extra = auxOps(n, shapes);
@@ -123,14 +155,5 @@ export function countNetwork(inp: CountInputs): NetworkCounts {
     }
     for (const k of OP_KEYS) row[k] += extra[k] ?? 0;
   }
-
-  const layers = [...rows.values()];
-  const totals = { ...zeroOps(), spikes: 0, denseMacs: 0, acLiteratureEstimate: 0 };
-  for (const r of layers) {
-    for (const k of OP_KEYS) totals[k] += r[k];
-    totals.spikes += r.spikes;
-    totals.denseMacs += r.denseMacs;
-    totals.acLiteratureEstimate += r.acLiteratureEstimate;
-  }
-  return { network: g.name, images: inp.images, timesteps: T, layers, totals };
+  return networkCounts(g.name, inp.images, inp.timesteps, [...rows.values()]);
 }

@@ -6,7 +6,6 @@
  * order, so an interrupted-and-resumed sweep leaves the same file as an uninterrupted one.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
@@ -16,7 +15,8 @@ import { paperEnergy, type PaperPreset } from '../energy/paper.ts';
 import { profileNetwork } from '../run/profile.ts';
 import { prepareRun, type InputFlags } from '../run/setup.ts';
 import type { StcbSettings } from '../run/schedule.ts';
-import { loadTrace, saveTrace, traceFile } from '../trace/store.ts';
+import { contentHash, loadTrace, saveTrace, traceFile } from '../trace/store.ts';
+import { sha256, weightHashes } from '../run/hashes.ts';
 import { csvHeaderLine, csvRowLine, parseCsv } from '../reports/table.ts';
 import { dseColumns } from './columns.ts';
 import { evaluatePoint, type DseRow, type NetworkFacts } from './evaluate.ts';
@@ -55,15 +55,9 @@ export interface DseOutcome {
   front: string[];
 }
 
-const sha256 = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex');
-
+/** Fingerprint of the weights: file contents, or the seed of a seeded initialisation. */
 function modelHash(spec: string, source: 'zoo' | 'file', seed: number, shape: readonly number[]): string {
-  if (source === 'zoo') return `init:${spec}:${shape.join('x')}:seed${seed}`;
-  const json = readFileSync(spec);
-  const manifest = JSON.parse(json.toString('utf8')) as { weightsManifest?: { paths?: string[] }[] };
-  const files = (manifest.weightsManifest ?? []).flatMap((g) => g.paths ?? []);
-  const dir = join(spec, '..');
-  return sha256(Buffer.concat([json, ...files.map((f) => readFileSync(join(dir, f)))]));
+  return contentHash(source === 'file' ? weightHashes({ kind: 'file', modelJson: spec }) : { init: `${spec}:${shape.join('x')}:seed${seed}` });
 }
 
 /** Existing rows by id (the raw CSV lines), after checking the file was made by the same sweep. */

@@ -24,10 +24,7 @@ import { basename, extname } from 'node:path';
 import { randomCodes } from '../hw/synthetic.ts';
 import { prng } from '../util/random.ts';
 import { PAPER_DEFAULTS, thresholds, type ScheduleKind } from '../run/schedule.ts';
-import { spikeStats } from '../counts/spikes.ts';
-import type { LayerCounts, NetworkCounts, OpCounts } from '../counts/types.ts';
-import { OP_KEYS } from '../counts/types.ts';
-import { denseMacs, inputNeurons, outputNeurons } from '../trace/geometry.ts';
+import { denseMacs, inputNeurons } from '../trace/geometry.ts';
 import type { LayerGeometry, SpikeLayerGeometry, SpikeTrace, SpikeTraceLayer } from '../trace/types.ts';
 
 /** Firing rate used when none is given: the same arbitrary value as `syntheticTrace` (an assumption, not a measurement). */
@@ -258,74 +255,4 @@ export function importScaleSimTopology(csvPath: string, opts: ScaleSimImportOpti
     throw new ScaleSimError(`cannot read SCALE-Sim topology ${csvPath}: ${e instanceof Error ? e.message : String(e)}`);
   }
   return scaleSimTrace(parseScaleSimTopology(text, csvPath), opts, csvPath);
-}
-
-const zeroOps = (): OpCounts => ({
-  macs: 0, acExact: 0, encoderCompares: 0, encoderSubtracts: 0, cabMultiplies: 0, cabShifts: 0, cabAdds: 0,
-  biasAdds: 0, batchNormOps: 0, poolingOps: 0, residualAdds: 0,
-});
-
-/**
- * Per-layer counts of a trace that has no layer graph (DESIGN.md section 4, same rules as
- * countNetwork): spiking layers from their codes, MAC layers from their geometry. No batch norm,
- * pooling or residual ops (the trace carries none). Lets paper-mode energy run on an imported topology.
- */
-export function traceCounts(trace: SpikeTrace): NetworkCounts {
-  const T = trace.timesteps;
-  const mean = (xs: number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
-  const spiking = new Map(trace.layers.map((l) => [l.layer, l]));
-  const macs = new Map(trace.macLayers.map((l) => [l.layer, l]));
-  const encodersSeen = new Set<string>();
-  const layers = trace.order.map((name): LayerCounts => {
-    const l = spiking.get(name);
-    const g = l ?? macs.get(name);
-    if (!g) throw new Error(`trace order names layer ${name}, which is neither a spiking nor a MAC layer`);
-    const nIn = inputNeurons(g);
-    const nOut = outputNeurons(g);
-    const dense = denseMacs(g);
-    const ops = zeroOps();
-    const base = {
-      layer: name,
-      kind: `${l ? 'stcb' : 'mac'}-${g.op}` as LayerCounts['kind'],
-      inputShape: g.op === 'dense' ? [g.inC] : [g.inH, g.inW, g.inC],
-      outputShape: g.op === 'dense' ? [g.outC] : [g.outH, g.outW, g.outC],
-      window: g.op === 'conv' ? `${g.kernelH}x${g.kernelW}/${g.strideH}` : '-',
-      neuronsIn: nIn,
-      neuronsOut: nOut,
-      denseMacs: dense,
-    };
-    if (g.hasBias) ops.biasAdds = nOut;
-    if (!l) {
-      ops.macs = dense;
-      return { ...base, ...ops, timesteps: 0, spikes: 0, spikesPerStep: [], acPerStep: [], spikesPerImage: [], acPerImage: [], firingRate: 0, zeta: 0, acLiteratureEstimate: 0 };
-    }
-    const st = spikeStats(l, l.codes, trace.images, T);
-    const spikesPerImage = st.spikes.map((r) => r.reduce((a, b) => a + b, 0));
-    const acPerImage = st.acs.map((r) => r.reduce((a, b) => a + b, 0));
-    const spikes = mean(spikesPerImage);
-    ops.acExact = mean(acPerImage);
-    if (!encodersSeen.has(l.encoder)) {
-      encodersSeen.add(l.encoder);
-      ops.encoderCompares = T * nIn;
-      ops.encoderSubtracts = spikes;
-    }
-    if (trace.schedule === 'pow2') ops.cabShifts = T * nOut;
-    else ops.cabMultiplies = T * nOut;
-    ops.cabAdds = T * nOut;
-    const zeta = spikes / nIn;
-    const perStep = (rows: number[][]): number[] => Array.from({ length: T }, (_, t) => rows.reduce((a, r) => a + r[t], 0) / trace.images);
-    return {
-      ...base, ...ops, timesteps: T, spikes,
-      spikesPerStep: perStep(st.spikes), acPerStep: perStep(st.acs), spikesPerImage, acPerImage,
-      firingRate: spikes / (nIn * T), zeta, acLiteratureEstimate: dense * zeta, encoder: l.encoder,
-    };
-  });
-  const totals = { ...zeroOps(), spikes: 0, denseMacs: 0, acLiteratureEstimate: 0 };
-  for (const r of layers) {
-    for (const k of OP_KEYS) totals[k] += r[k];
-    totals.spikes += r.spikes;
-    totals.denseMacs += r.denseMacs;
-    totals.acLiteratureEstimate += r.acLiteratureEstimate;
-  }
-  return { network: trace.network, images: trace.images, timesteps: T, layers, totals };
 }

@@ -35,6 +35,10 @@ export interface ProfileContext {
   inputOrigin: string;
   weightsOrigin: string;
   weightsTrained: boolean;
+  /** Overrides the default warning for untrained weights. */
+  weightsWarning?: string;
+  /** Modelling assumptions of the workload (e.g. an imported SCALE-Sim topology). */
+  assumptions?: string[];
   accuracy?: number;
   elapsedMs: number;
 }
@@ -51,6 +55,7 @@ export interface ProfileSummary {
   batch: number;
   input: string;
   weights: { origin: string; trained: boolean; warning?: string };
+  assumptions?: string[];
   accuracy?: number;
   totals: NetworkCounts['totals'] & { firingRate: number };
   paperEnergy: {
@@ -100,7 +105,8 @@ export function profileSummary(ctx: ProfileContext, counts: NetworkCounts, energ
     images: ctx.images,
     batch: ctx.batch,
     input: ctx.inputOrigin,
-    weights: { origin: ctx.weightsOrigin, trained: ctx.weightsTrained, warning: ctx.weightsTrained ? undefined : UNTRAINED_WARNING },
+    weights: { origin: ctx.weightsOrigin, trained: ctx.weightsTrained, warning: ctx.weightsTrained ? undefined : ctx.weightsWarning ?? UNTRAINED_WARNING },
+    assumptions: ctx.assumptions,
     accuracy: ctx.accuracy,
     totals: { ...counts.totals, firingRate: spikingNeuronSteps > 0 ? counts.totals.encoderSubtracts / spikingNeuronSteps : 0 },
     paperEnergy: {
@@ -120,6 +126,7 @@ export function settingsNotes(s: ProfileSummary): string[] {
     `Energy preset ${s.paperEnergy.preset.name}: E_AC = ${s.paperEnergy.preset.acPJ} pJ, E_MAC = ${s.paperEnergy.preset.macPJ} pJ (${s.paperEnergy.preset.source}).`,
     `${s.images} image(s): ${s.input}; per-image values are means over the images. Backend ${s.backend}.`,
     s.weights.trained ? `Weights: ${s.weights.origin}.` : s.weights.warning ?? '',
+    ...(s.assumptions ?? []),
   ];
 }
 

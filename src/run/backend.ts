@@ -4,6 +4,7 @@
  * failed, any error while importing it simply means "not available".
  */
 import * as tf from '@tensorflow/tfjs';
+import { registerBatchNormGradient, registerWasmTrainingKernels } from '../train/wasm-kernels.ts';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
@@ -22,6 +23,8 @@ async function tryNative(): Promise<boolean> {
 async function tryWasm(): Promise<boolean> {
   try {
     await import('@tensorflow/tfjs-backend-wasm');
+    // tfjs-backend-wasm 4.22 lacks some gradient kernels (and has slow ones); training needs them.
+    registerWasmTrainingKernels();
     return await tf.setBackend('wasm');
   } catch {
     return false;
@@ -48,6 +51,7 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<strin
   }
   if (!ok) ok = await tf.setBackend('cpu');
   await tf.ready();
+  registerBatchNormGradient();
   chosen = tf.getBackend();
   return chosen;
 }

@@ -189,26 +189,6 @@ export function registerWasmTrainingKernels(options: { keepNativeInputGradient?:
   registered = true;
 }
 
-/**
- * Selects the fastest available training backend: tensorflow (tfjs-node) if it was loaded,
- * else wasm with the kernels above, else cpu. Returns the backend name.
- */
-export async function initTrainingBackend(preferred?: 'wasm' | 'cpu' | 'tensorflow'): Promise<string> {
-  const order = preferred ? [preferred] : ['tensorflow', 'wasm', 'cpu'];
-  for (const name of order) {
-    if (name === 'wasm') {
-      await import('@tensorflow/tfjs-backend-wasm');
-      registerWasmTrainingKernels();
-    }
-    if (tf.findBackendFactory(name) === null && tf.findBackend(name) === null) continue;
-    if (await tf.setBackend(name)) {
-      await tf.ready();
-      return tf.getBackend();
-    }
-  }
-  throw new Error(`no tfjs backend available (tried ${order.join(', ')})`);
-}
-
 let bnGradRegistered = false;
 
 /**

@@ -3,7 +3,8 @@
  * synthetic network: if the code changes what a number means, the page must change too.
  */
 import test from 'ava';
-import { parseScaleSimTopology, scaleSimTrace, traceCounts } from '../../src/model/scalesim.ts';
+import { parseScaleSimTopology, scaleSimTrace } from '../../src/model/scalesim.ts';
+import { traceCounts } from '../../src/counts/trace-counts.ts';
 import { geometry, syntheticTrace } from '../../src/hw/synthetic.ts';
 import { loadAccelerator, loadTech, simulate, summary } from '../../src/hw/index.ts';
 import { paperEnergy, paperPreset } from '../../src/energy/paper.ts';

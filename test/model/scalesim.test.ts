@@ -1,9 +1,10 @@
+import { traceCounts } from '../../src/counts/trace-counts.ts';
 import test from 'ava';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  importScaleSimTopology, parseScaleSimTopology, scaleSimTrace, traceCounts, ScaleSimError, type ScaleSimRow,
+  importScaleSimTopology, parseScaleSimTopology, scaleSimTrace, ScaleSimError, type ScaleSimRow,
 } from '../../src/model/scalesim.ts';
 import { spikeStats } from '../../src/counts/spikes.ts';
 import type { SpikeTraceLayer } from '../../src/trace/types.ts';

@@ -1,6 +1,7 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { initTrainingBackend, registerWasmTrainingKernels } from '../../src/train/wasm-kernels.ts';
+import { registerWasmTrainingKernels } from '../../src/train/wasm-kernels.ts';
+import { initBackend } from '../../src/run/backend.ts';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 interface Case { x: [number, number, number, number]; w: [number, number, number, number]; s: number | [number, number]; pad: Pad }
@@ -30,7 +31,7 @@ const maxAbsDiff = (a: Float32Array, b: Float32Array): number => a.reduce((m, v,
 const maxAbs = (a: Float32Array): number => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 
 test.serial('wasm filter and input gradients equal the cpu backend on several shapes, strides and paddings', async (t) => {
-  t.is(await initTrainingBackend('wasm'), 'wasm');
+  t.is(await initBackend('wasm'), 'wasm');
   registerWasmTrainingKernels(); // idempotent
   let seed = 7;
   for (const c of CASES) {

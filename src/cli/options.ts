@@ -1,0 +1,38 @@
+/** Options shared by the commands that run a network (profile, dse): one definition each. */
+import { Command, Option } from 'commander';
+import { DATASET_NAMES } from '../data/datasets.ts';
+import { PAPER_PRESETS } from '../energy/paper.ts';
+import { BACKENDS } from '../run/backend.ts';
+import { PAPER_DEFAULTS, SCHEDULE_KINDS } from '../run/schedule.ts';
+import { nonNegativeInt, positiveInt, positiveNumber, shape3 } from './parse.ts';
+
+/** STEB settings: --timesteps --vth0 --tau --schedule. */
+export function addStcbOptions(cmd: Command, note = ''): Command {
+  return cmd
+    .option('--timesteps <T>', `time steps T${note}`, positiveInt('--timesteps'), PAPER_DEFAULTS.timesteps)
+    .option('--vth0 <V0>', `initial threshold V0${note}`, positiveNumber('--vth0'), PAPER_DEFAULTS.vth0)
+    .option('--tau <tau>', `threshold time constant (exp schedule)${note}`, positiveNumber('--tau'), PAPER_DEFAULTS.tau)
+    .addOption(new Option('--schedule <kind>', `threshold schedule${note}`).choices(SCHEDULE_KINDS).default(PAPER_DEFAULTS.schedule));
+}
+
+/** Where images and weights come from: --images --batch --seed --input --dataset --data-dir --input-shape --classes. */
+export function addInputOptions(cmd: Command): Command {
+  return cmd
+    .option('--images <n>', 'images to run (default: 1 synthetic, all of --input, 100 of --dataset)', positiveInt('--images'))
+    .option('--batch <n>', 'images per forward pass', positiveInt('--batch'), 16)
+    .option('--seed <n>', 'seed of synthetic images and initial weights', nonNegativeInt('--seed'), 1)
+    .option('--input <file.npy>', 'float32 NHWC images in numpy .npy format')
+    .addOption(new Option('--dataset <name>', 'use the test split of a dataset').choices(DATASET_NAMES))
+    .option('--data-dir <dir>', 'folder holding the dataset files')
+    .option('--input-shape <H,W,C>', 'input shape of a zoo network (e.g. 224,224,3 selects the ImageNet ResNet18 stem)', shape3)
+    .option('--classes <n>', 'classes of a zoo network', positiveInt('--classes'));
+}
+
+/** Paper-mode preset, classifier form, accelerator and backend. */
+export function addModelOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--energy-preset <name>', 'paper-mode energy constants').choices(Object.keys(PAPER_PRESETS)).default('int32-45nm'))
+    .option('--spiking-classifier', 'make the final classifier an STCB too', false)
+    .option('--accelerator <name|file>', 'hardware model: a file in hw-models/accelerators/ or a path', 'stcb-default')
+    .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKENDS).default('auto'));
+}
