@@ -431,7 +431,7 @@ function settingsList(summary: ProfileSummary, data: RunReportData): ReportSetti
     out.push(
       { name: 'Accelerator', value: first.accelerator },
       { name: 'Process nodes', value: nodeNote(summary) },
-      { name: 'Clock', value: first.clockHz / 1e6, unit: 'MHz' },
+      { name: 'Clock', value: (summary.hardware ?? []).map((h) => `${(h.clockHz / 1e6).toFixed(1)} MHz at ${h.node}`).join(', ') },
       { name: 'Images replayed on hardware', value: summary.hardwareImages ?? first.images },
     );
   } else {
