@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import { paperPreset } from '../energy/paper.ts';
 import { initBackend, type BackendChoice } from '../run/backend.ts';
-import type { ScheduleKind } from '../run/schedule.ts';
+import type { StcbSettings } from '../run/schedule.ts';
 import type { InputFlags } from '../run/setup.ts';
 import { defaultWorkers, runDse } from '../dse/run.ts';
 import { ALIASES, parseSweep, type Axis } from '../dse/space.ts';
@@ -16,12 +16,8 @@ import { runAction } from './errors.ts';
 import { nonNegativeInt, positiveNumber } from './parse.ts';
 import { addInputOptions, addModelOptions, addStcbOptions } from './options.ts';
 
-interface DseFlags extends InputFlags {
+interface DseFlags extends InputFlags, StcbSettings {
   sweep: string[];
-  timesteps: number;
-  vth0: number;
-  tau: number;
-  schedule: ScheduleKind;
   batch: number;
   energyPreset: string;
   spikingClassifier: boolean;

@@ -2,7 +2,6 @@
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import type { DatasetName } from '../data/datasets.ts';
 import { paperEnergy, paperPreset } from '../energy/paper.ts';
 import { isModelPath } from '../model/load.ts';
 import { importScaleSimTopology, DEFAULT_SCALESIM_FIRING_RATE } from '../model/scalesim.ts';
@@ -11,8 +10,8 @@ import type { NetworkCounts } from '../counts/types.ts';
 import { BACKENDS, initBackend, type BackendChoice } from '../run/backend.ts';
 import type { ImageSet } from '../run/inputs.ts';
 import { profileNetwork } from '../run/profile.ts';
-import { prepareRun } from '../run/setup.ts';
-import type { ScheduleKind, StcbSettings } from '../run/schedule.ts';
+import { prepareRun, type InputFlags } from '../run/setup.ts';
+import type { StcbSettings } from '../run/schedule.ts';
 import { layerRows, profileSummary, terminalTable, writeProfileReport, writeSummary, type ProfileSummary } from '../reports/profile-report.ts';
 import { runAction, UsageError } from './errors.ts';
 import { nodeList, positiveInt, positiveNumber, rateList } from './parse.ts';
@@ -26,19 +25,8 @@ import type { Accelerator } from '../hw/accelerator.ts';
 import { hashFiles, inputHashes, sha256File, displayPath, weightHashes, type HashGroup, type InputSource, type RunHashes } from '../run/hashes.ts';
 import { RUN_REPORT_FILES, writeRunReport, type RunReportResult } from '../reports/run-report.ts';
 
-export interface ProfileFlags {
-  timesteps: number;
-  vth0: number;
-  tau: number;
-  schedule: ScheduleKind;
-  images?: number;
+export interface ProfileFlags extends InputFlags, StcbSettings {
   batch: number;
-  seed: number;
-  input?: string;
-  dataset?: DatasetName;
-  dataDir?: string;
-  inputShape?: number[];
-  classes?: number;
   energyPreset: string;
   spikingClassifier: boolean;
   hwImages: number;

@@ -10,7 +10,7 @@ import type { SpikeTraceLayer } from '../trace/types.ts';
 import type { Accelerator, LifTwinSpec } from './accelerator.ts';
 import type { ActionCount } from '../energy/ert.ts';
 import { inputRowsFor, reachAlong, type SpikeSummary } from './fanout.ts';
-import { chunkCost, dramCycles, emptyTraffic, portCycles, pushTraffic, zeroStalls, type ChunkCost, type LayerSim, type Tiling, type Traffic } from './stcb-layer.ts';
+import { acStepCost, chunkCost, dramCycles, emptyTraffic, portCycles, pushTraffic, zeroStalls, type ChunkCost, type LayerSim, type Tiling, type Traffic } from './stcb-layer.ts';
 
 /** Buffer and DRAM traffic of a LIF layer: the STCB chip's buffers plus the membrane buffer. */
 export type LifTraffic = Traffic & { membrane_buffer: { readBits: number; writeBits: number } };
@@ -175,41 +175,9 @@ export function simulateLifLayer(l: SpikeTraceLayer, s: SpikeSummary, ctx: LifCo
       // layer's output spikes evenly for port timing only, the traffic total is exact).
       const outBitsStep = Math.ceil((outSpikeBits * nOutTile) / (nOut * T));
       for (let t = 0; t < T; t++) {
-        let acT = 0;
-        let spikesT = 0;
-        let chunkT = 0;
-        let portPsum = 0;
-        let portWeight = 0;
-        let conflict = 0;
-        for (let i = r0; i <= r1; i++) {
-          const rr = reachAlong(i, l.kernelH, l.strideH, l.padTop, o0, o1);
-          const base = (t * l.inH + i) * K;
-          for (let cc = 0; cc < K; cc++) {
-            const cnt = s.hist[base + cc];
-            if (cnt === 0) continue;
-            spikesT += cnt;
-            const f = rr * cc * cTile;
-            if (f === 0) continue;
-            acT += cnt * f;
-            if (o.acPacking === 'per-spike') {
-              const full = Math.floor(f / L);
-              const rem = f - full * L;
-              if (full > 0) {
-                const k = costOf(L, cTile);
-                chunkT += cnt * full * k.cycles; portPsum += cnt * full * k.psumPort; portWeight += cnt * full * k.weightPort; conflict += cnt * full * k.conflict;
-              }
-              if (rem > 0) {
-                const k = costOf(rem, cTile);
-                chunkT += cnt * k.cycles; portPsum += cnt * k.psumPort; portWeight += cnt * k.weightPort; conflict += cnt * k.conflict;
-              }
-            }
-          }
-        }
-        if (o.acPacking === 'packed' && acT > 0) {
-          const chunks = Math.ceil(acT / L);
-          const k = costOf(L, cTile);
-          chunkT = chunks * k.cycles; portPsum = chunks * k.psumPort; portWeight = chunks * k.weightPort; conflict = chunks * k.conflict;
-        }
+        const step = acStepCost(l, s, t, { r0, r1, o0, o1, cTile }, L, o.acPacking, costOf);
+        const { acs: acT, spikes: spikesT, portPsum, portWeight, conflict } = step;
+        const chunkT = step.cycles;
         const spikeReadBits = bitmap ? (r1 - r0 + 1) * l.inW * l.inC : spikesT * inAddrBits;
         traffic.spike_buffer.readBits += spikeReadBits;
         if (spill) { traffic.dram.readBits += spikeReadBits; loadBits += spikeReadBits; }

@@ -6,7 +6,7 @@
  */
 import type { SpikeTraceLayer } from '../trace/types.ts';
 import type { ScheduleKind } from '../run/schedule.ts';
-import type { Accelerator, BufferName } from './accelerator.ts';
+import type { Accelerator, AcceleratorOptions, BufferName } from './accelerator.ts';
 import { SCALED_WEIGHT_EXTRA_BITS, type ActionCount } from '../energy/ert.ts';
 import { inputRowsFor, reachAlong, type SpikeSummary } from './fanout.ts';
 
@@ -95,6 +95,47 @@ export function chunkCost(accel: Accelerator, words: number, runLength: number, 
     conflict: all - free,
     chunks: 1,
   };
+}
+
+/** AC-stage work and service cycles of one tile (output rows [o0, o1), cTile channels) at step t. */
+export interface AcStepCost { acs: number; spikes: number; cycles: number; portPsum: number; portWeight: number; conflict: number }
+
+/**
+ * Serves every spike of step t that reaches the tile: per-spike packing serves each spike's fan-out
+ * in lane-width chunks (border spikes and partial chunks cost whole cycles); packed fills lanes
+ * across spikes. Shared by the STCB chip and the LIF twin, whose AC arrays are the same.
+ */
+export function acStepCost(
+  l: SpikeTraceLayer, s: SpikeSummary, t: number,
+  tile: { r0: number; r1: number; o0: number; o1: number; cTile: number },
+  lanes: number, packing: AcceleratorOptions['acPacking'], costOf: (words: number, run: number) => ChunkCost,
+): AcStepCost {
+  const { r0, r1, o0, o1, cTile } = tile;
+  const K = s.colClasses;
+  const r: AcStepCost = { acs: 0, spikes: 0, cycles: 0, portPsum: 0, portWeight: 0, conflict: 0 };
+  const add = (k: ChunkCost, times: number): void => {
+    r.cycles += times * k.cycles; r.portPsum += times * k.psumPort; r.portWeight += times * k.weightPort; r.conflict += times * k.conflict;
+  };
+  for (let i = r0; i <= r1; i++) {
+    const rr = reachAlong(i, l.kernelH, l.strideH, l.padTop, o0, o1);
+    const base = (t * l.inH + i) * K;
+    for (let cc = 0; cc < K; cc++) {
+      const n = s.hist[base + cc];
+      if (n === 0) continue;
+      r.spikes += n;
+      const f = rr * cc * cTile;
+      if (f === 0) continue;
+      r.acs += n * f;
+      if (packing === 'per-spike') {
+        const full = Math.floor(f / lanes);
+        const rem = f - full * lanes;
+        if (full > 0) add(costOf(lanes, cTile), n * full);
+        if (rem > 0) add(costOf(rem, cTile), n);
+      }
+    }
+  }
+  if (packing === 'packed' && r.acs > 0) add(costOf(lanes, cTile), Math.ceil(r.acs / lanes));
+  return r;
 }
 
 export function chooseTiling(l: SpikeTraceLayer, accel: Accelerator, timesteps: number): Tiling {
@@ -234,41 +275,9 @@ export function simulateStcbLayer(l: SpikeTraceLayer, s: SpikeSummary, ctx: Stcb
       // rows when k = 0; the rows of tile k+1 are encoded while tile k computes.
       if (ct === 0 && rt === 0) e[0] = encShares[0] ?? 0;
       for (let t = 0; t < T; t++) {
-        let acT = 0;
-        let spikesT = 0;
-        let chunkT = 0;
-        let portPsum = 0;
-        let portWeight = 0;
-        let conflict = 0;
-        for (let i = r0; i <= r1; i++) {
-          const rr = reachAlong(i, l.kernelH, l.strideH, l.padTop, o0, o1);
-          const base = (t * l.inH + i) * K;
-          for (let cc = 0; cc < K; cc++) {
-            const n = s.hist[base + cc];
-            if (n === 0) continue;
-            spikesT += n;
-            const f = rr * cc * cTile;
-            if (f === 0) continue;
-            acT += n * f;
-            if (o.acPacking === 'per-spike') {
-              const full = Math.floor(f / L);
-              const rem = f - full * L;
-              if (full > 0) {
-                const k = costOf(L, cTile);
-                chunkT += n * full * k.cycles; portPsum += n * full * k.psumPort; portWeight += n * full * k.weightPort; conflict += n * full * k.conflict;
-              }
-              if (rem > 0) {
-                const k = costOf(rem, cTile);
-                chunkT += n * k.cycles; portPsum += n * k.psumPort; portWeight += n * k.weightPort; conflict += n * k.conflict;
-              }
-            }
-          }
-        }
-        if (o.acPacking === 'packed' && acT > 0) {
-          const chunks = Math.ceil(acT / L);
-          const k = costOf(L, cTile);
-          chunkT = chunks * k.cycles; portPsum = chunks * k.psumPort; portWeight = chunks * k.weightPort; conflict = chunks * k.conflict;
-        }
+        const step = acStepCost(l, s, t, { r0, r1, o0, o1, cTile }, L, o.acPacking, costOf);
+        const { acs: acT, spikes: spikesT, portPsum, portWeight, conflict } = step;
+        const chunkT = step.cycles;
         // Spike reads for this tile pass: the input rows reaching it.
         const spikeReadBits = o.spikeStorage === 'bitmap' ? (r1 - r0 + 1) * l.inW * l.inC : spikesT * addrBits;
         traffic.spike_buffer.readBits += spikeReadBits;

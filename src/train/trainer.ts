@@ -8,6 +8,7 @@
  * Learning rate: cosine decay from `learningRate` to 0 over the epochs (or constant), set per epoch,
  * so a resumed run follows the same schedule as an uninterrupted one.
  */
+import { prng } from '../util/random.ts';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -84,22 +85,10 @@ class ScheduledAdam extends tf.AdamOptimizer {
   }
 }
 
-/** mulberry32: small, fast, good enough for shuffling; seeded per epoch so resumes replay the same order. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function shuffledIndices(n: number, seed: number): Int32Array {
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
-  const rnd = seededRandom(seed);
+  const rnd = prng(seed);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));
     const t = idx[i];
