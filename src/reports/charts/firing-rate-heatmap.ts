@@ -41,7 +41,10 @@ export function firingRateHeatmap(rows: readonly LayerStepFiringRate[], options:
           color: {
             field: 'firingRate', type: 'quantitative', title: 'Firing rate',
             scale: { scheme: 'viridis', domain: [0, domainMax] },
-            legend: { format: '.2f', tickCount: 4, gradientLength: Math.max(100, Math.min(200, 26 * layers.length)) },
+            // A vertical gradient taller than a short heat map would leave empty space; lay it under the plot then.
+            legend: layers.length < 4
+              ? { format: '.2f', tickCount: 4, orient: 'bottom' as const, direction: 'horizontal' as const, gradientLength: 160 }
+              : { format: '.2f', tickCount: 4, gradientLength: Math.min(200, 26 * layers.length) },
           },
         },
       },
