@@ -1,7 +1,7 @@
 import test from 'ava';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { COLUMNS_DOC, REGENERATE, ROOT, documentColumns, renderColumnsDoc, UndocumentedColumnError } from '../../scripts/gen-docs.ts';
+import { COLUMNS_DOC, REGENERATE, ROOT, documentColumns, metricPageFor, renderColumnsDoc, UndocumentedColumnError } from '../../scripts/gen-docs.ts';
 import type { Column } from '../../src/reports/table.ts';
 
 const DOCS = join(ROOT, 'docs');
@@ -20,6 +20,21 @@ test('columns.md documents every report file', (t) => {
     t.true(text.includes(`## ${f}`), f);
   }
   for (const header of ['energy_snn_pJ', 'ac_literature', 'stall_bank_conflict_cycles', 'pJ_per_action', 'edp_pJs']) t.true(text.includes(`\`${header}\``), header);
+});
+
+test('twin and hardware columns link to their metric pages', (t) => {
+  const dse = 'dse.csv / pareto.csv';
+  t.is(metricPageFor(dse, 'lif_twin_pJ'), 'lif-twin');
+  t.is(metricPageFor(dse, 'ann_twin_pJ'), 'ann-twin');
+  t.is(metricPageFor(dse, 'paper_ann_pJ'), 'ann-twin');
+  for (const c of ['energy_pJ', 'dynamic_pJ', 'leakage_pJ']) t.is(metricPageFor(dse, c), 'hardware-energy', c);
+  for (const c of ['latency_s', 'cycles', 'throughput_per_s']) t.is(metricPageFor(dse, c), 'latency-cycles', c);
+  t.is(metricPageFor('compute.csv', 'stall_bank_conflict_cycles'), 'latency-cycles');
+  t.is(metricPageFor('layers.csv', 'stall_bank_conflict_cycles'), undefined);
+  const text = renderColumnsDoc();
+  t.true(text.includes('| `lif_twin_pJ` | LIF twin |') && text.includes('[lif-twin](metrics/lif-twin.md) |'));
+  t.true(text.includes('| `ann_twin_pJ` | ANN twin |') && text.includes('[ann-twin](metrics/ann-twin.md) |'));
+  t.regex(text, /\| `throughput_per_s` \|[^\n]*\| inferences per second \|/);
 });
 
 test('a column without a doc or a unit stops the generator', (t) => {
@@ -50,7 +65,7 @@ test('every relative link in the docs resolves', (t) => {
 const SECTIONS = ['Definition', 'Formula', 'Unit', 'Code', 'Source', 'Pitfalls'];
 const REQUIRED_METRICS = [
   'firing-rate', 'zeta', 'exact-ac', 'literature-ac', 'dense-mac', 'encoder-ops', 'cab-ops', 'paper-energy',
-  'hardware-energy', 'latency-cycles', 'edp', 'process-node-scaling', 'gap',
+  'hardware-energy', 'latency-cycles', 'edp', 'process-node-scaling', 'gap', 'ann-twin', 'lif-twin',
 ];
 
 test('one page per metric, each with definition, formula, unit, code, source and pitfalls', (t) => {

@@ -6,14 +6,16 @@ import test from 'ava';
 import { parseScaleSimTopology, scaleSimTrace } from '../../src/model/scalesim.ts';
 import { traceCounts } from '../../src/counts/trace-counts.ts';
 import { geometry, syntheticTrace } from '../../src/hw/synthetic.ts';
-import { loadAccelerator, loadTech, simulate, summary } from '../../src/hw/index.ts';
+import { DEFAULT_OPTIONS, clockAt, loadAccelerator, loadTech, simulate, summary, withChanges } from '../../src/hw/index.ts';
+import { arithmeticAreaUm2 } from '../../src/energy/ert.ts';
+import type { SpikeTrace } from '../../src/trace/types.ts';
 import { paperEnergy, paperPreset } from '../../src/energy/paper.ts';
 import { paperToHardwareGap } from '../../src/energy/gap.ts';
 import { polyval } from '../../src/energy/tech/scaling.ts';
 
 const T = 4;
 /** Padded, strided layers (border effects) plus a MAC stem and a dense classifier. */
-function network() {
+function network(rate = 0.3, images = 1): SpikeTrace {
   const stem = geometry({ layer: 'stem', inH: 10, inW: 10, inC: 3, outC: 8, k: 3, stride: 1, pad: 1 });
   const fc = geometry({ layer: 'fc', inH: 1, inW: 1, inC: 80, outC: 10, k: 1, stride: 1, pad: 0, op: 'dense', batchNormAfter: false, hasBias: true });
   const { encoder: _a, ...stemG } = stem;
@@ -21,7 +23,7 @@ function network() {
   return syntheticTrace([
     { layer: 'c1', inH: 10, inW: 10, inC: 8, outC: 16, k: 3, stride: 2, pad: 1 },
     { layer: 'c2', inH: 5, inW: 5, inC: 16, outC: 16, k: 3, stride: 1, pad: 1 },
-  ], [stemG], { timesteps: T, rate: 0.3, seed: 4 }, [fcG]);
+  ], [stemG], { timesteps: T, rate, seed: 4, images }, [fcG]);
 }
 
 test('firing rate, zeta and the literature estimate (firing-rate, zeta, literature-ac, dense-mac)', (t) => {
@@ -71,7 +73,7 @@ test('hardware energy, leakage, EDP and the gap chain (hardware-energy, edp, gap
   const leak = sim.ert.find((e) => e.component === 'ac_array' && e.action === 'leak');
   const mW = accel.leakageMW.ac_array?.value ?? 0;
   t.true(Math.abs((leak?.pJ ?? 0) - (mW * loadTech(7).scales.power * 1e9) / sim.clockHz) < 1e-12);
-  // Latency: layers in sequence at the fixed clock; EDP = energy x latency per inference.
+  // Latency: layers in sequence at the accelerator's clock; EDP = energy x latency per inference.
   const s = summary(sim);
   t.is(s.latencyCycles, sim.layers.reduce((a, l) => a + l.cycles, 0));
   t.is(s.latencyS, s.latencyCycles / sim.clockHz);
@@ -105,4 +107,91 @@ test('SCALE-Sim rows are valid convolutions: exact = literature when every neuro
   const rows = parseScaleSimTopology('Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\nA,9,9,3,3,2,4,1,\nB,9,9,3,3,2,4,2,\n');
   const c = traceCounts(scaleSimTrace(rows, { timesteps: T, seed: 1, firingRate: 1, firstLayerMac: false }).trace);
   for (const l of c.layers) t.is(l.acExact, l.acLiteratureEstimate);
+});
+
+test('clock and node: stcb-default scales its clock, the code default does not (latency-cycles, process-node-scaling)', (t) => {
+  const accel = loadAccelerator('stcb-default');
+  t.true(accel.options.scaleClockWithNode);
+  t.false(DEFAULT_OPTIONS.scaleClockWithNode);
+  const fixed = withChanges(accel, { options: { scaleClockWithNode: DEFAULT_OPTIONS.scaleClockWithNode } });
+  const t45 = loadTech(45);
+  const t7 = loadTech(7);
+  t.is(accel.clockHz, 500e6);
+  t.is(clockAt(accel, t7), 500e6 / t7.scales.delay);
+  t.is(clockAt(fixed, t7), 500e6);
+  t.is(clockAt(fixed, t45), 500e6);
+  // The page's rounded clocks: 504 MHz at 45 nm (1.0 V), 1,946 MHz at 7 nm (0.7 V).
+  t.is(Math.round(clockAt(accel, t45) / 1e6), 504);
+  t.is(Math.round(clockAt(accel, t7) / 1e6), 1946);
+  // Same cycles at a fixed clock give the same latency at both nodes; the scaled clock is faster at 7 nm.
+  const trace = network();
+  const fixed45 = summary(simulate(trace, fixed, t45, { annTwin: false, lifTwin: false }));
+  const fixed7 = summary(simulate(trace, fixed, t7, { annTwin: false, lifTwin: false }));
+  t.is(fixed45.latencyS, fixed7.latencyS);
+  t.true(summary(simulate(trace, accel, t7, { annTwin: false, lifTwin: false })).latencyS < summary(simulate(trace, accel, t45, { annTwin: false, lifTwin: false })).latencyS);
+});
+
+test('LIF twin: T*N_out membrane reads and writes, neuron ops and resets; ratio = E_LIF / E_STCB (lif-twin)', (t) => {
+  const trace = network(0.3, 2);
+  const accel = loadAccelerator('stcb-default');
+  const sim = simulate(trace, accel, loadTech(7), { annTwin: false });
+  const lif = sim.lifTwin;
+  if (!lif) return t.fail('no LIF twin');
+  t.is(lif.membraneBits, accel.psumBits, 'membrane word defaults to the psum width');
+  t.is(lif.leak, 'multiply');
+  const countOf = (actions: readonly { component: string; action: string; count: number }[], c: string, a: string): number =>
+    actions.filter((x) => x.component === c && x.action === a).reduce((s, x) => s + x.count, 0);
+  for (const g of trace.layers) {
+    const l = lif.layers.find((x) => x.layer === g.layer);
+    const stcb = sim.layers.find((x) => x.layer === g.layer);
+    if (!l || !stcb) return t.fail(g.layer);
+    const updates = trace.images * T * g.outH * g.outW * g.outC;
+    t.is(l.traffic.membrane_buffer?.readBits, updates * lif.membraneBits);
+    t.is(l.traffic.membrane_buffer?.writeBits, updates * lif.membraneBits);
+    for (const op of ['leak_multiply', 'integrate', 'compare']) t.is(countOf(l.actions, 'lif_neuron', op), updates, `${g.layer} ${op}`);
+    t.is(countOf(l.actions, 'lif_neuron', 'reset'), l.outputSpikes ?? -1);
+    t.is(countOf(l.actions, 'ac_array', 'add'), stcb.acs, 'same exact ACs as the STCB chip');
+    t.is(countOf(l.actions, 'encoder', 'compare') + countOf(l.actions, 'cab', 'multiply'), 0, 'no encoder, no CAB');
+  }
+  // c1 feeds c2 (same shape): its resets are c2's recorded input spikes; c2 feeds the real classifier: rate rule.
+  const c1 = lif.layers.find((x) => x.layer === 'c1');
+  const c2in = trace.layers.find((x) => x.layer === 'c2');
+  const c2 = lif.layers.find((x) => x.layer === 'c2');
+  const c2g = trace.layers.find((x) => x.layer === 'c2');
+  if (!c1 || !c2in || !c2 || !c2g) return t.fail('layers');
+  const popcount = (codes: Uint32Array): number => codes.reduce((s, c) => { let n = 0; for (let x = c; x; x &= x - 1) n++; return s + n; }, 0);
+  t.is(c1.outputSpikes, popcount(c2in.codes));
+  const nIn = c2g.inH * c2g.inW * c2g.inC;
+  const nOut = c2g.outH * c2g.outW * c2g.outC;
+  const perImage = c2g.codes.length / trace.images;
+  let rateRule = 0;
+  for (let i = 0; i < trace.images; i++) rateRule += Math.round((popcount(c2g.codes.subarray(i * perImage, (i + 1) * perImage)) * nOut) / nIn);
+  t.is(c2.outputSpikes, rateRule);
+  const s = summary(sim);
+  t.is(s.lifTwin?.energyRatioLifOverStcb, (lif.totals.energyPJ / trace.images) / s.energyPerInferencePJ);
+  t.is(s.lifTwin?.energyPerInferencePJ, lif.totals.energyPJ / trace.images);
+});
+
+test('ANN twin: equal-area MAC lanes, dense MACs, energy independent of the spikes (ann-twin)', (t) => {
+  const accel = loadAccelerator('stcb-default');
+  for (const node of [45, 7]) {
+    const tech = loadTech(node);
+    const add = (b: number): number => arithmeticAreaUm2(tech, 'int_add', b);
+    const mult = (b: number): number => arithmeticAreaUm2(tech, 'int_mult', b);
+    const stcbArea = accel.encoderLanes * add(accel.activationBits) + accel.acLanes * add(accel.psumBits) + accel.cabLanes * (mult(accel.psumBits) + add(accel.accumulatorBits));
+    const macArea = mult(Math.max(accel.weightBits, accel.activationBits)) + add(accel.accumulatorBits);
+    const busy = simulate(network(0.3), accel, tech, { lifTwin: false });
+    const quiet = simulate(network(0.02), accel, tech, { lifTwin: false });
+    const twin = busy.annTwin;
+    if (!twin || !quiet.annTwin) return t.fail('no ANN twin');
+    t.is(twin.macLanes, Math.max(1, Math.floor(stcbArea / macArea)));
+    t.is(twin.macLanes, 149, `${node} nm: the page's lane count (the area factor cancels)`);
+    const trace = network(0.3);
+    const dense = [...trace.macLayers, ...trace.layers].reduce((s, g) => s + g.kernelH * g.kernelW * g.inC * g.outC * g.outH * g.outW, 0);
+    const mults = twin.layers.flatMap((l) => l.actions).filter((a) => a.component === 'mac_array' && a.action === 'multiply').reduce((s, a) => s + a.count, 0);
+    t.is(mults, dense);
+    t.is(quiet.annTwin.totals.energyPJ, twin.totals.energyPJ, 'the twin does not see the spikes');
+    t.not(quiet.totals.energyPJ, busy.totals.energyPJ, 'the STCB chip does');
+    t.is(summary(busy).annTwin?.energyRatioAnnOverSnn, twin.totals.energyPJ / busy.totals.energyPJ);
+  }
 });
