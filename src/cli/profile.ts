@@ -221,7 +221,7 @@ export async function profile(modelSpec: string, flags: ProfileFlags, explicit: 
       summary.weights.warning ? `note: ${summary.weights.warning}` : '',
       ...(summary.assumptions ?? []).map((a) => `assumption: ${a}`),
       `report: ${outDir}/ (${summary.files.join(', ')})`,
-      `open ${join(outDir, 'report.html')} in a browser: charts, tables, settings and the source of every constant`,
+      `open ${join(outDir, 'report.html')} in a browser: ${charts ? 'charts, ' : ''}tables, settings and the source of every constant`,
       '',
     ].filter((l, i, all) => l !== '' || i === 0 || i === all.length - 1).join('\n'));
   }
@@ -266,6 +266,13 @@ export function registerProfileCommand(program: Command): void {
           return;
         }
         if (flags.scalesim !== undefined && model !== undefined) throw new UsageError('give either a model or --scalesim <topology.csv>, not both');
+        if (flags.scalesim !== undefined) {
+          const stray = ['input', 'dataset', 'dataDir', 'inputShape', 'classes', 'hwImages', 'spikingClassifier']
+            .filter((k) => c.getOptionValueSource(k) === 'cli');
+          if (stray.length > 0) {
+            throw new UsageError(`--scalesim makes its own synthetic spikes and replays all --images on the hardware model; it does not take ${stray.map((k) => `--${k.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`).join(', ')}`);
+          }
+        }
         if (flags.scalesim === undefined && (flags.firingRate !== undefined || flags.spikingFirstLayer)) {
           throw new UsageError('--firing-rate and --spiking-first-layer go with --scalesim');
         }

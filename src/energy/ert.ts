@@ -159,6 +159,13 @@ export function buildErt(accel: Accelerator, tech: Tech, clockHz: number): Ert {
     const perCycle = p ? { value: (p.value * 1e9) / clockHz, source: p.source } : { value: 0, source: 'stcsim-assumption' };
     put(c, 'leak', 'cycle', perCycle, p ? `leakage ${fmt(p.value)} mW at 45 nm` : 'no leakage given', 'power');
   }
+  // ANN twin leakage: its MAC array has the compute area of the encoder, AC and CAB lanes together
+  // (that is how its lane count is chosen), so it is charged their summed leakage power.
+  const compute = (['encoder', 'ac_array', 'cab'] as const).map((c) => accel.leakageMW[c]);
+  const computeMW = compute.reduce((a, p) => a + (p?.value ?? 0), 0);
+  const computeSource = compute.find((p) => p !== undefined)?.source ?? 'stcsim-assumption';
+  put('mac_array', 'leak', 'cycle', { value: (computeMW * 1e9) / clockHz, source: computeSource },
+    `leakage of encoder + ac_array + cab (${fmt(computeMW)} mW at 45 nm): same compute area`, 'power');
   // LIF twin leakage from the file's own values: the neuron lanes leak like the CAB lanes they
   // replace (scaled by the lane ratio), the membrane buffer like the psum buffer it is sized after.
   const cab = accel.leakageMW.cab;

@@ -19,6 +19,8 @@ export type LeakyComponent = (typeof LEAKY_COMPONENTS)[number];
  * Components of the LIF twin that leak: no encoder (its neurons spike themselves) and no CAB; the
  * neuron-update lanes and a membrane buffer (sized like the psum buffer) instead.
  */
+/** The ANN twin has no encoder, AC array, CAB or spike buffer: a MAC array and the other buffers. */
+export const ANN_LEAKY_COMPONENTS = ['mac_array', 'weight_buffer', 'act_buffer', 'psum_buffer'] as const;
 export const LIF_LEAKY_COMPONENTS = ['ac_array', 'lif_neuron', ...BUFFER_COMPONENTS, 'membrane_buffer'] as const;
 
 export interface BufferSpec {

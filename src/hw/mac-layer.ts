@@ -6,6 +6,7 @@
  * every layer this way on a MAC array of the same compute area.
  */
 import type { LayerGeometry } from '../trace/types.ts';
+import { denseMacs } from '../trace/geometry.ts';
 import type { Accelerator } from './accelerator.ts';
 import type { ActionCount } from '../energy/ert.ts';
 import { dramCycles, emptyTraffic, pushTraffic, zeroStalls, type LayerSim } from './stcb-layer.ts';
@@ -22,9 +23,6 @@ export interface MacContext {
   inputFromDram: boolean;
 }
 
-export function denseMacs(g: LayerGeometry): number {
-  return g.kernelH * g.kernelW * g.inC * g.outC * g.outH * g.outW;
-}
 
 export function simulateMacLayer(g: LayerGeometry, ctx: MacContext): LayerSim {
   const { accel } = ctx;

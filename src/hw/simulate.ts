@@ -7,7 +7,7 @@
  * (trace, accelerator, technology).
  */
 import type { LayerGeometry, SpikeTrace, SpikeTraceLayer } from '../trace/types.ts';
-import { LEAKY_COMPONENTS, LIF_LEAKY_COMPONENTS, lifTwinSpec, type Accelerator, type LifLeak } from './accelerator.ts';
+import { ANN_LEAKY_COMPONENTS, LEAKY_COMPONENTS, LIF_LEAKY_COMPONENTS, lifTwinSpec, type Accelerator, type LifLeak } from './accelerator.ts';
 import type { Tech } from '../energy/tech/load.ts';
 import { arithmeticAreaUm2, buildErt, energize, type ActionCount, type EnergyCell, type ErtEntry } from '../energy/ert.ts';
 import { spikeSummary } from './fanout.ts';
@@ -224,7 +224,7 @@ export function simulate(trace: SpikeTrace, accel: Accelerator, tech: Tech, opti
       const one = simulateMacLayer(all.get(name) as LayerGeometry, { accel, clockHz, lanes: macLanes, component: 'mac_array', multiplyAction: 'multiply', addAction: 'add', inputFromDram: idx === 0 });
       let acc: LayerSim | undefined;
       for (let i = 0; i < images.length; i++) acc = accumulate(acc, one);
-      return finishLayer(acc ?? { ...one, cycles: 0, actions: [], traffic: emptyTraffic(), stalls: zeroStalls() }, images.length, accel, clockHz, ert, { cab: macLanes, mac: macLanes }, LEAKY_COMPONENTS);
+      return finishLayer(acc ?? { ...one, cycles: 0, actions: [], traffic: emptyTraffic(), stalls: zeroStalls() }, images.length, accel, clockHz, ert, { cab: macLanes, mac: macLanes }, ANN_LEAKY_COMPONENTS);
     });
     result.annTwin = { macLanes, computeAreaUm2, layers: twinLayers, totals: totalsOf(twinLayers, clockHz) };
   }

@@ -109,17 +109,18 @@ export function gapRows(results: readonly SimResult[], gaps: readonly GapStep[][
   return gaps.flatMap((steps, i) => steps.map((s) => ({ ...s, node: results[i].tech.node })));
 }
 
-const HW_TERMINAL: Column<HwSummary>[] = [
-  { key: 'node', header: 'Node', value: (s) => `${s.node} ${s.voltageV} V` },
-  { key: 'latency', header: 'Latency', unit: 'ms', value: (s) => s.latencyS * 1e3, format: 'float', digits: 3 },
-  { key: 'energy', header: 'Energy/inference', unit: 'uJ', value: (s) => s.energyPerInferencePJ / 1e6, format: 'float', digits: 2 },
-  { key: 'leakage', header: 'of which leakage', unit: 'uJ', value: (s) => s.leakageEnergyPerInferencePJ / 1e6, format: 'float', digits: 2 },
-  { key: 'edp', header: 'EDP', unit: 'uJ*ms', value: (s) => s.edpPJs * 1e-3, format: 'float', digits: 3 },
-  { key: 'dram', header: 'DRAM', unit: 'KiB', value: (s) => s.dramBytesPerInference / 1024, format: 'float', digits: 1 },
-  { key: 'ann', header: 'ANN twin', unit: 'uJ', value: (s) => (s.annTwin?.energyPerInferencePJ ?? NaN) / 1e6, format: 'float', digits: 2 },
-  { key: 'ratio', header: 'ANN/STCB', value: (s) => s.annTwin?.energyRatioAnnOverSnn ?? NaN, format: 'float', digits: 2 },
-  { key: 'lif', header: 'LIF twin', unit: 'uJ', value: (s) => (s.lifTwin?.energyPerInferencePJ ?? NaN) / 1e6, format: 'float', digits: 2 },
-  { key: 'lif_ratio', header: 'LIF/STCB', value: (s) => s.lifTwin?.energyRatioLifOverStcb ?? NaN, format: 'float', digits: 3 },
+/** The terminal's hardware table (one row per node). */
+export const HW_TERMINAL: Column<HwSummary>[] = [
+  { key: 'node', header: 'Node', value: (s) => `${s.node} ${s.voltageV} V`, doc: 'Process node and supply voltage.' },
+  { key: 'latency', header: 'Latency', unit: 'ms', value: (s) => s.latencyS * 1e3, format: 'float', digits: 3, doc: 'Cycles / clock of one inference.' },
+  { key: 'energy', header: 'Energy/inference', unit: 'uJ', value: (s) => s.energyPerInferencePJ / 1e6, format: 'float', digits: 2, doc: 'STCB chip, dynamic + leakage, per inference.' },
+  { key: 'leakage', header: 'of which leakage', unit: 'uJ', value: (s) => s.leakageEnergyPerInferencePJ / 1e6, format: 'float', digits: 2, doc: 'Leakage power x runtime.' },
+  { key: 'edp', header: 'EDP', unit: 'uJ*ms', value: (s) => s.edpPJs * 1e-3, format: 'float', digits: 3, doc: 'Energy-delay product per inference.' },
+  { key: 'dram', header: 'DRAM', unit: 'KiB', value: (s) => s.dramBytesPerInference / 1024, format: 'float', digits: 1, doc: 'DRAM traffic per inference.' },
+  { key: 'ann', header: 'ANN twin', unit: 'uJ', value: (s) => (s.annTwin?.energyPerInferencePJ ?? NaN) / 1e6, format: 'float', digits: 2, doc: 'The ANN on a MAC array of the same compute area.' },
+  { key: 'ratio', header: 'ANN/STCB', value: (s) => s.annTwin?.energyRatioAnnOverSnn ?? NaN, format: 'float', digits: 2, doc: 'ANN twin energy / STCB chip energy.' },
+  { key: 'lif', header: 'LIF twin', unit: 'uJ', value: (s) => (s.lifTwin?.energyPerInferencePJ ?? NaN) / 1e6, format: 'float', digits: 2, doc: 'Conventional LIF-SNN chip replaying the same spikes.' },
+  { key: 'lif_ratio', header: 'LIF/STCB', value: (s) => s.lifTwin?.energyRatioLifOverStcb ?? NaN, format: 'float', digits: 3, doc: 'LIF twin energy / STCB chip energy.' },
 ];
 
 export function hardwareTerminalTable(summaries: readonly HwSummary[]): string {

@@ -125,6 +125,8 @@ export interface ModeRow {
   snnPJ: number;
   annPJ: number;
   ratio: number;
+  /** Conventional LIF-SNN twin on the same spikes; NaN in paper mode (it is a hardware baseline). */
+  lifPJ: number;
   /** NaN in paper mode (no timing model). */
   latencyS: number;
 }
@@ -133,13 +135,14 @@ export function modeRows(summary: ProfileSummary): ModeRow[] {
   const p = summary.paperEnergy;
   const presetNode = /(\d+nm)/.exec(p.preset.name)?.[1] ?? 'preset';
   const rows: ModeRow[] = [
-    { mode: 'Paper (formula)', node: presetNode, snnPJ: p.snnPJ, annPJ: p.annPJ, ratio: p.annOverSnn, latencyS: NaN },
-    { mode: 'Paper (exact AC)', node: presetNode, snnPJ: p.snnExactPJ, annPJ: p.annPJ, ratio: p.annOverSnnExact, latencyS: NaN },
+    { mode: 'Paper (formula)', node: presetNode, snnPJ: p.snnPJ, annPJ: p.annPJ, ratio: p.annOverSnn, lifPJ: NaN, latencyS: NaN },
+    { mode: 'Paper (exact AC)', node: presetNode, snnPJ: p.snnExactPJ, annPJ: p.annPJ, ratio: p.annOverSnnExact, lifPJ: NaN, latencyS: NaN },
   ];
   for (const h of summary.hardware ?? []) {
     rows.push({
       mode: 'Hardware', node: `${h.node}, ${h.voltageV} V`, snnPJ: h.energyPerInferencePJ,
-      annPJ: h.annTwin?.energyPerInferencePJ ?? NaN, ratio: h.annTwin?.energyRatioAnnOverSnn ?? NaN, latencyS: h.latencyS,
+      annPJ: h.annTwin?.energyPerInferencePJ ?? NaN, ratio: h.annTwin?.energyRatioAnnOverSnn ?? NaN,
+      lifPJ: h.lifTwin?.energyPerInferencePJ ?? NaN, latencyS: h.latencyS,
     });
   }
   return rows;
@@ -151,7 +154,8 @@ export function modeColumns(eu: DisplayUnit, tu: DisplayUnit): Column<ModeRow>[]
     { key: 'node', header: 'Node', value: (r) => r.node },
     { key: 'e_snn', header: 'E SNN', unit: eu.unit, value: (r) => r.snnPJ * eu.factor, format: 'float', digits: 3, doc: 'Energy per image (inference) of the STCSNN.' },
     { key: 'e_ann', header: 'E ANN', unit: eu.unit, value: (r) => r.annPJ * eu.factor, format: 'float', digits: 3, doc: 'The same network as an ANN: paper mode all MACs x E_MAC; hardware mode on a MAC array of the same compute area.' },
-    { key: 'ratio', header: 'ANN/SNN', value: (r) => r.ratio, format: 'float', digits: 2, doc: 'E ANN twin / E SNN.' },
+    { key: 'ratio', header: 'ANN/SNN', value: (r) => r.ratio, format: 'float', digits: 2, doc: 'E ANN twin / E SNN (in hardware mode the SNN is the STCB chip).' },
+    { key: 'e_lif', header: 'E LIF', unit: eu.unit, value: (r) => r.lifPJ * eu.factor, format: 'float', digits: 3, doc: 'Hardware mode only: a conventional LIF-SNN chip (membranes read and written every step) replaying the same spikes.' },
     { key: 'latency', header: 'Latency', unit: tu.unit, value: (r) => r.latencyS * tu.factor, format: 'float', digits: 3, doc: 'Hardware mode only: cycles / clock per image.' },
   ];
 }
