@@ -10,7 +10,7 @@ import type { SpikeTraceLayer } from '../trace/types.ts';
 import type { Accelerator, LifTwinSpec } from './accelerator.ts';
 import type { ActionCount } from '../energy/ert.ts';
 import { inputRowsFor, reachAlong, type SpikeSummary } from './fanout.ts';
-import { acStepCost, chunkCost, dramCycles, emptyTraffic, portCycles, pushTraffic, zeroStalls, type ChunkCost, type LayerSim, type Tiling, type Traffic } from './stcb-layer.ts';
+import { acStepCost, chunkCost, dramCycles, tileTimeline, emptyTraffic, portCycles, pushTraffic, zeroStalls, type ChunkCost, type LayerSim, type Tiling, type Traffic } from './stcb-layer.ts';
 
 /** Buffer and DRAM traffic of a LIF layer: the STCB chip's buffers plus the membrane buffer. */
 export type LifTraffic = Traffic & { membrane_buffer: { readBits: number; writeBits: number } };
@@ -242,14 +242,7 @@ export function simulateLifLayer(l: SpikeTraceLayer, s: SpikeSummary, ctx: LifCo
   traffic.dram.writeBits += drainBits;
   const computeSum = tileComputes.reduce((x, y) => x + y, 0);
   const inLoad = dramCycles(accel, ctx.clockHz, ctx.inputFromDram ? inSpikeBits : 0);
-  let totalCycles: number;
-  if (o.doubleBufferedLoads) {
-    totalCycles = inLoad + tileLoads[0];
-    for (let k = 0; k < tileComputes.length; k++) totalCycles += Math.max(tileComputes[k], tileLoads[k + 1] ?? 0);
-  } else {
-    totalCycles = inLoad + computeSum + tileLoads.reduce((x, y) => x + y, 0);
-  }
-  totalCycles += dramCycles(accel, ctx.clockHz, drainBits);
+  const totalCycles = tileTimeline(tileComputes, tileLoads, inLoad, dramCycles(accel, ctx.clockHz, drainBits), o.doubleBufferedLoads);
   stalls.dram = totalCycles - computeSum;
   stalls.pipeline = pipelineCycles;
 

@@ -138,6 +138,18 @@ export function acStepCost(
   return r;
 }
 
+/**
+ * Cycles of a layer's tile sequence: the input load, then per tile its compute, with tile k+1's DRAM
+ * load overlapping tile k's compute when loads are double-buffered (else all serialised), then the
+ * output drain. Shared by the STCB chip and the LIF twin.
+ */
+export function tileTimeline(computes: readonly number[], loads: readonly number[], inLoad: number, drain: number, doubleBuffered: boolean): number {
+  if (!doubleBuffered) return inLoad + computes.reduce((x, y) => x + y, 0) + loads.reduce((x, y) => x + y, 0) + drain;
+  let cycles = inLoad + (loads[0] ?? 0);
+  for (let k = 0; k < computes.length; k++) cycles += Math.max(computes[k], loads[k + 1] ?? 0);
+  return cycles + drain;
+}
+
 export function chooseTiling(l: SpikeTraceLayer, accel: Accelerator, timesteps: number): Tiling {
   const o = accel.options;
   const wBits = l.kernelH * l.kernelW * l.inC * accel.weightBits * (o.scaledWeights ? timesteps : 1)
@@ -225,7 +237,6 @@ export function simulateStcbLayer(l: SpikeTraceLayer, s: SpikeSummary, ctx: Stcb
   }
   const encBusy = ctx.runEncoder ? Math.ceil((T * nIn) / accel.encoderLanes) : 0;
 
-  let totalCycles = 0;
   const encShares: number[] = [];
   if (ctx.runEncoder) {
     let encodedRows = 0;
@@ -358,13 +369,7 @@ export function simulateStcbLayer(l: SpikeTraceLayer, s: SpikeSummary, ctx: Stcb
   const computeSum = tileComputes.reduce((x, y) => x + y, 0);
   const inLoad = dramCycles(accel, ctx.clockHz, ctx.runEncoder && (ctx.inputFromDram || actsSpill) ? nIn * accel.activationBits : 0)
     + dramCycles(accel, ctx.clockHz, ctx.runEncoder && spikesSpill ? spikeBitsTotal : 0);
-  if (o.doubleBufferedLoads) {
-    totalCycles = inLoad + tileLoads[0];
-    for (let k = 0; k < tileComputes.length; k++) totalCycles += Math.max(tileComputes[k], tileLoads[k + 1] ?? 0);
-  } else {
-    totalCycles = inLoad + computeSum + tileLoads.reduce((x, y) => x + y, 0);
-  }
-  totalCycles += dramCycles(accel, ctx.clockHz, drainBits);
+  const totalCycles = tileTimeline(tileComputes, tileLoads, inLoad, dramCycles(accel, ctx.clockHz, drainBits), o.doubleBufferedLoads);
   stalls.dram = totalCycles - computeSum;
   stalls.pipeline = pipelineCycles;
 
