@@ -25,7 +25,9 @@ export function addInputOptions(cmd: Command): Command {
     .addOption(new Option('--dataset <name>', 'use the test split of a dataset').choices(DATASET_NAMES))
     .option('--data-dir <dir>', 'folder holding the dataset files')
     .option('--input-shape <H,W,C>', 'input shape of a zoo network (e.g. 224,224,3 selects the ImageNet ResNet18 stem)', shape3)
-    .option('--classes <n>', 'classes of a zoo network', positiveInt('--classes'));
+    .option('--classes <n>', 'classes of a zoo network', positiveInt('--classes'))
+    .option('--weights <file.safetensors>', 'PyTorch weights (state dict) for a zoo network; see docs/training.md for the name mapping')
+    .addOption(new Option('--torch-names <style>', 'module names in the --weights file').choices(['graph', 'torchvision']).default('graph'));
 }
 
 /** Paper-mode preset, classifier form, accelerator and backend. */

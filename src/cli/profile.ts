@@ -78,6 +78,7 @@ function rerunSpec(modelSpec: string, flags: ProfileFlags, backend: string, expl
     ...(flags.input !== undefined ? { input: resolve(flags.input) } : {}),
     ...(flags.dataDir !== undefined ? { dataDir: resolve(flags.dataDir) } : {}),
     ...(flags.scalesim !== undefined ? { scalesim: resolve(flags.scalesim) } : {}),
+    ...(flags.weights !== undefined ? { weights: resolve(flags.weights) } : {}),
   };
   return { model: isModelPath(modelSpec) ? resolve(modelSpec) : modelSpec, flags: f, explicit: STEB_FLAGS.filter((k) => explicit(k)) };
 }
@@ -138,7 +139,8 @@ function networkWorkload(modelSpec: string, flags: ProfileFlags, explicit: (name
     network: model.graph.name, counts: run.counts, tracedCounts: run.tracedCounts, trace: run.trace, settings,
     images: total, inputOrigin: images.origin, weightsOrigin: model.weights.origin, weightsTrained: model.weights.trained,
     accuracy: run.accuracy, elapsedMs: run.elapsedMs,
-    weightHashes: weightHashes(model.source === 'file' ? { kind: 'file', modelJson: modelSpec } : { kind: 'init', seed: flags.seed, network: model.graph.name }),
+    weightHashes: flags.weights !== undefined ? hashFiles([flags.weights])
+      : weightHashes(model.source === 'file' ? { kind: 'file', modelJson: modelSpec } : { kind: 'init', seed: flags.seed, network: model.graph.name }),
     inputHashes: inputHashes(inputSource(flags, images)),
   };
 }
@@ -267,7 +269,7 @@ export function registerProfileCommand(program: Command): void {
         }
         if (flags.scalesim !== undefined && model !== undefined) throw new UsageError('give either a model or --scalesim <topology.csv>, not both');
         if (flags.scalesim !== undefined) {
-          const stray = ['input', 'dataset', 'dataDir', 'inputShape', 'classes', 'hwImages', 'spikingClassifier']
+          const stray = ['input', 'dataset', 'dataDir', 'inputShape', 'classes', 'weights', 'hwImages', 'spikingClassifier']
             .filter((k) => c.getOptionValueSource(k) === 'cli');
           if (stray.length > 0) {
             throw new UsageError(`--scalesim makes its own synthetic spikes and replays all --images on the hardware model; it does not take ${stray.map((k) => `--${k.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`).join(', ')}`);

@@ -16,7 +16,7 @@ import { profileNetwork } from '../run/profile.ts';
 import { prepareRun, type InputFlags } from '../run/setup.ts';
 import type { StcbSettings } from '../run/schedule.ts';
 import { contentHash, loadTrace, saveTrace, traceFile } from '../trace/store.ts';
-import { sha256, weightHashes } from '../run/hashes.ts';
+import { hashFiles, sha256, weightHashes } from '../run/hashes.ts';
 import { csvHeaderLine, csvRowLine, parseCsv } from '../reports/table.ts';
 import { dseColumns } from './columns.ts';
 import { evaluatePoint, type DseRow, type NetworkFacts } from './evaluate.ts';
@@ -121,7 +121,7 @@ export function planPoints(o: DseOptions): DesignPoint[] {
   const base = {
     network: {
       model: o.model,
-      modelHash: modelHash(o.model, model.source, o.inputs.seed, images.shape.slice(1)),
+      modelHash: o.inputs.weights !== undefined ? contentHash(hashFiles([o.inputs.weights])) : modelHash(o.model, model.source, o.inputs.seed, images.shape.slice(1)),
       input: images.origin,
       inputHash: sha256(new Uint8Array(images.images.buffer, images.images.byteOffset, images.images.byteLength)),
       images: images.shape[0],

@@ -6,6 +6,7 @@ import { loadDataset, type DatasetName } from '../data/datasets.ts';
 import { loadModel, type LoadedModel } from '../model/load.ts';
 import { syntheticImages, takeImages, type ImageSet } from './inputs.ts';
 import { readNpyImages } from './npy-input.ts';
+import { loadTorchSafetensors, type TorchNamingStyle } from '../data/torch-import.ts';
 
 export interface InputFlags {
   images?: number;
@@ -15,6 +16,10 @@ export interface InputFlags {
   dataDir?: string;
   inputShape?: number[];
   classes?: number;
+  /** PyTorch weights (.safetensors state dict) for a zoo network, instead of seeded initial weights. */
+  weights?: string;
+  /** How the state dict names its modules: stcsim's node names, or torchvision's ResNet names. */
+  torchNames?: TorchNamingStyle;
 }
 
 /** Images to profile: a .npy file, a dataset's test split (default 100 images), or synthetic ones (default 1). */
@@ -31,6 +36,14 @@ export function loadImages(flags: InputFlags, defaultShape: readonly number[]): 
   return syntheticImages(flags.images ?? 1, flags.inputShape ?? defaultShape, flags.seed);
 }
 
+/** Replaces a zoo network's seeded weights with PyTorch-trained ones. */
+function withTorchWeights(model: LoadedModel, flags: InputFlags): LoadedModel {
+  if (flags.weights === undefined) return model;
+  if (model.source !== 'zoo') throw new Error('--weights loads PyTorch weights into a zoo network; a model.json carries its own weights');
+  const { weights } = loadTorchSafetensors(model.graph, flags.weights, { style: flags.torchNames ?? 'graph' });
+  return { ...model, weights };
+}
+
 export function prepareRun(modelSpec: string, flags: InputFlags): { model: LoadedModel; images: ImageSet } {
   const probe = loadModel(modelSpec, { seed: flags.seed, inputShape: flags.inputShape, classes: flags.classes });
   const inputNode = probe.graph.nodes[0];
@@ -39,7 +52,7 @@ export function prepareRun(modelSpec: string, flags: InputFlags): { model: Loade
   const dataShape = images.shape.slice(1);
   // Zoo networks adapt to the data they are given (e.g. resnet18 on 28x28x1 or 224x224x3 inputs).
   if (probe.source === 'zoo' && dataShape.join(',') !== modelShape.join(',')) {
-    return { model: loadModel(modelSpec, { seed: flags.seed, inputShape: dataShape, classes: flags.classes }), images };
+    return { model: withTorchWeights(loadModel(modelSpec, { seed: flags.seed, inputShape: dataShape, classes: flags.classes }), flags), images };
   }
-  return { model: probe, images };
+  return { model: withTorchWeights(probe, flags), images };
 }

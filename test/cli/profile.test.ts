@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseCsv } from '../../src/reports/table.ts';
 import { writeNpy } from '../../src/data/npy.ts';
+import { writeSafetensors } from '../../src/data/safetensors.ts';
 import { randomArray } from '../helpers.ts';
 
 const run = promisify(execFile);
@@ -66,4 +67,31 @@ test('bad flags and files end with one clear message and a non-zero exit', async
   await cliFails(t, ['profile', 'nosuchnet'], /neither a zoo network .* nor a path/);
   await cliFails(t, ['profile', 'missing/model.json'], /does not exist/);
   await cliFails(t, ['profile', 'smallnet', '--input', 'nope.npy'], /nope\.npy/);
+});
+
+test('profile --weights loads a PyTorch state dict into a zoo network; a wrong tensor is named', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'stcsim-torchcli-'));
+  // smallnet in PyTorch layout: conv OIHW, linear [out, in], batch-norm running statistics.
+  const seq = (n: number): Float32Array => Float32Array.from({ length: n }, (_, i) => ((i * 7) % 13) / 20 - 0.3);
+  const bn = (p: string, c: number): [string, { shape: number[]; data: Float32Array }][] => [
+    [`${p}.weight`, { shape: [c], data: new Float32Array(c).fill(1) }],
+    [`${p}.bias`, { shape: [c], data: new Float32Array(c).fill(0.05) }],
+    [`${p}.running_mean`, { shape: [c], data: new Float32Array(c) }],
+    [`${p}.running_var`, { shape: [c], data: new Float32Array(c).fill(1) }],
+  ];
+  const sd = new Map<string, { shape: number[]; data: Float32Array }>([
+    ['conv1.weight', { shape: [32, 1, 3, 3], data: seq(288) }], ...bn('conv1.bn', 32),
+    ['conv2.weight', { shape: [64, 32, 3, 3], data: seq(18432) }], ...bn('conv2.bn', 64),
+    ['fc.weight', { shape: [10, 3136], data: seq(31360) }], ['fc.bias', { shape: [10], data: new Float32Array(10) }],
+  ]);
+  writeSafetensors(join(dir, 'ok.safetensors'), sd);
+  const { stdout } = await cli(['profile', 'smallnet', '--weights', join(dir, 'ok.safetensors'), '--no-hardware', '--no-charts', '--out', join(dir, 'r'), '--json', '--backend', 'cpu']);
+  const summary = JSON.parse(stdout);
+  t.true(summary.weights.trained);
+  t.regex(summary.weights.origin, /PyTorch state dict .*ok\.safetensors/);
+  t.deepEqual(Object.values(summary.hashes.weights).length, 1);
+
+  sd.set('conv2.weight', { shape: [64, 32, 5, 5], data: seq(51200) });
+  writeSafetensors(join(dir, 'bad.safetensors'), sd);
+  await cliFails(t, ['profile', 'smallnet', '--weights', join(dir, 'bad.safetensors'), '--no-hardware'], /conv2\.weight.*\[64, 32, 3, 3\]|conv2\.weight/);
 });
