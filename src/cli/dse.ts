@@ -71,7 +71,7 @@ export function registerDseCommand(program: Command): void {
     .option('--out <dir>', 'output folder (default reports/<model>-dse); re-running resumes it')
     .option('--no-progress', 'no progress bar')
     .option('--no-charts', 'skip the PNG/SVG charts')
-    .action(async (model: string, flags: DseFlags) => {
+    .action(async (model: string, flags: DseFlags, c: Command) => {
       await runAction(async () => {
         if (flags.sweep.length === 0) throw new Error('give at least one --sweep key=v1,v2,...');
         const axes = flags.sweep.map(parseSweep);
@@ -87,6 +87,7 @@ export function registerDseCommand(program: Command): void {
         const t0 = performance.now();
         const result = await runDse({
           model, inputs: flags, settings: { timesteps: flags.timesteps, vth0: flags.vth0, tau: flags.tau, schedule: flags.schedule },
+          explicitSettings: (['timesteps', 'vth0', 'tau', 'schedule'] as const).filter((k) => c.getOptionValueSource(k) === 'cli'),
           spikingClassifier: flags.spikingClassifier, preset: paperPreset(flags.energyPreset), accelerator: flags.accelerator,
           node: flags.node, voltageV: flags.voltage, axes, out, batch: flags.batch, workers: flags.workers,
           onProgress: (done) => bar?.update(done),
@@ -95,7 +96,7 @@ export function registerDseCommand(program: Command): void {
         const charts = flags.charts ? await sweepCharts(out, axes, new Set(result.front)) : [];
         process.stdout.write([
           `${result.points.length} points (${result.evaluated} evaluated now, ${result.points.length - result.evaluated} from an earlier run) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-          `Pareto front (energy, latency${result.front.length > 0 ? '' : ''}): ${result.front.length} point(s)`,
+          result.complete ? `Pareto front (${result.objectives.join(', ')}): ${result.front.length} point(s)` : 'sweep incomplete: re-run the same command to finish it',
           `files: ${out}/dse.csv, ${out}/pareto.csv${charts.map((c) => `, ${out}/${c}`).join('')}`,
           '',
         ].join('\n'));

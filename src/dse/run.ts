@@ -29,6 +29,8 @@ export interface DseOptions {
   model: string;
   inputs: InputFlags;
   settings: StcbSettings;
+  /** STEB settings given explicitly; the others come from a trained model's own settings when it has them. */
+  explicitSettings?: readonly (keyof StcbSettings)[];
   spikingClassifier: boolean;
   preset: PaperPreset;
   accelerator: string;
@@ -53,6 +55,8 @@ export interface DseOutcome {
   paretoFile?: string;
   /** Ids on the Pareto front. */
   front: string[];
+  /** What the front minimises (accuracy is maximised when the images have labels). */
+  objectives: string[];
 }
 
 /** Fingerprint of the weights: file contents, or the seed of a seeded initialisation. */
@@ -114,6 +118,14 @@ function ensureTrace(o: DseOptions, g: Group, traceDir: string): { file: string;
   return { file, facts };
 }
 
+/** A trained model's stored STEB settings, overridden by the ones given explicitly. */
+function baseSettings(o: DseOptions, stored: StcbSettings | undefined): StcbSettings {
+  if (!stored) return o.settings;
+  const explicit = new Set(o.explicitSettings ?? []);
+  const pick = <K extends keyof StcbSettings>(k: K): StcbSettings[K] => (explicit.has(k) ? o.settings[k] : stored[k]);
+  return { timesteps: pick('timesteps'), vth0: pick('vth0'), tau: pick('tau'), schedule: pick('schedule') };
+}
+
 export function planPoints(o: DseOptions): DesignPoint[] {
   const { model, images } = prepareRun(o.model, o.inputs);
   const accelFile = acceleratorPath(o.accelerator);
@@ -125,7 +137,7 @@ export function planPoints(o: DseOptions): DesignPoint[] {
       input: images.origin,
       inputHash: sha256(new Uint8Array(images.images.buffer, images.images.byteOffset, images.images.byteLength)),
       images: images.shape[0],
-      settings: o.settings,
+      settings: baseSettings(o, model.settings),
       spikingClassifier: o.spikingClassifier,
     },
     accelerator,
@@ -190,7 +202,7 @@ export async function runDse(o: DseOptions): Promise<DseOutcome> {
   }
 
   const complete = points.every((p) => done.has(p.id));
-  if (!complete) return { points, evaluated, complete, dseFile, front: [] };
+  if (!complete) return { points, evaluated, complete, dseFile, front: [], objectives: [] };
 
   // Point order, not completion order: the file is the same however the sweep was interrupted.
   const ordered = points.map((p) => done.get(p.id) as string);
@@ -209,7 +221,10 @@ export async function runDse(o: DseOptions): Promise<DseOutcome> {
   const frontIdx = paretoFront(objectives);
   const paretoFile = join(o.out, 'pareto.csv');
   writeFileSync(paretoFile, [header, ...frontIdx.map((i) => ordered[i])].join('\n') + '\n');
-  return { points, evaluated, complete, dseFile, paretoFile, front: frontIdx.map((i) => points[i].id) };
+  return {
+    points, evaluated, complete, dseFile, paretoFile, front: frontIdx.map((i) => points[i].id),
+    objectives: withAccuracy ? ['energy', 'latency', 'accuracy'] : ['energy', 'latency'],
+  };
 }
 
 export const defaultWorkers = (): number => Math.max(1, availableParallelism());
