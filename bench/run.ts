@@ -1,22 +1,56 @@
 /**
- * npm run bench: every benchmark, one JSON line each (the figures quoted in closing notes).
+ * npm run bench: every benchmark, one JSON line each (the figures quoted in closing notes), then a
+ * comparison with the committed baseline (bench/baseline.json), SANA-FE style: a timing more than
+ * 1.5x its baseline is flagged as a regression (exit code 1).
  *   profile_resnet18  profile vs plain forward pass (target: ratio < 2; `npm run profile -- resnet18` < 5 s)
  *   hw_replay         one ResNet18 T=8 trace replay (< 1 s) and 100 hardware models (< 30 s)
  *   dse_1000          1,000-point hardware sweep over one ResNet18 trace (< 5 min)
- * Options: --backend=wasm|cpu|tensorflow, --only=profile,hw,dse
+ * Options: --backend=wasm|cpu|tensorflow, --only=profile,hw,dse, --update-baseline
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { benchProfile } from './profile.ts';
 import { benchHw, recordResnet18Trace } from './hw.ts';
 import { benchDse } from './dse.ts';
 import type { BackendChoice } from '../src/run/backend.ts';
 import { initBackend } from '../src/run/backend.ts';
 
+type Results = Record<string, Record<string, number | string>>;
+
 const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const backend = (arg('backend') ?? 'auto') as BackendChoice;
 const only = new Set((arg('only') ?? 'profile,hw,dse').split(','));
-const print = (bench: string, r: Record<string, number | string>): void => console.log(JSON.stringify({ bench, ...r }));
+const baselineFile = new URL('./baseline.json', import.meta.url);
 
-if (only.has('profile')) print('profile_resnet18', await benchProfile(backend));
+const results: Results = {};
+const record = (bench: string, r: Record<string, number | string>): void => {
+  results[bench] = r;
+  console.log(JSON.stringify({ bench, ...r }));
+};
+
+if (only.has('profile')) record('profile_resnet18', await benchProfile(backend));
 await initBackend(backend);
-if (only.has('hw')) print('hw_replay', benchHw(recordResnet18Trace()));
-if (only.has('dse')) print('dse_1000', await benchDse());
+if (only.has('hw')) record('hw_replay', benchHw(recordResnet18Trace()));
+if (only.has('dse')) record('dse_1000', await benchDse());
+
+/** Time-like fields compared with the baseline (lower is better). */
+const TIMED = /(_ms|_s|seconds|ratio)(_\d+)?$/;
+
+if (process.argv.includes('--update-baseline')) {
+  const old: Results = existsSync(baselineFile) ? (JSON.parse(readFileSync(baselineFile, 'utf8')) as Results) : {};
+  writeFileSync(baselineFile, JSON.stringify({ ...old, ...results }, null, 2) + '\n');
+  console.log(`baseline updated: ${baselineFile.pathname}`);
+} else if (existsSync(baselineFile)) {
+  const base = JSON.parse(readFileSync(baselineFile, 'utf8')) as Results;
+  let regressions = 0;
+  for (const [bench, r] of Object.entries(results)) {
+    for (const [key, value] of Object.entries(r)) {
+      const was = base[bench]?.[key];
+      if (!TIMED.test(key) || typeof value !== 'number' || typeof was !== 'number' || was <= 0) continue;
+      const ratio = value / was;
+      const flag = ratio > 1.5 ? '  REGRESSION' : '';
+      if (flag) regressions++;
+      console.log(`${bench}.${key}: ${value} vs baseline ${was} (x${ratio.toFixed(2)})${flag}`);
+    }
+  }
+  if (regressions > 0) process.exitCode = 1;
+}
