@@ -10,7 +10,7 @@ import type { SpikeTraceLayer } from '../trace/types.ts';
 import type { Accelerator, LifTwinSpec } from './accelerator.ts';
 import type { ActionCount } from '../energy/ert.ts';
 import { inputRowsFor, reachAlong, type SpikeSummary } from './fanout.ts';
-import { acStepCost, chunkCost, dramCycles, tileTimeline, emptyTraffic, portCycles, pushTraffic, zeroStalls, type ChunkCost, type LayerSim, type Tiling, type Traffic } from './stcb-layer.ts';
+import { acStepCost, chargeAcStep, chunkCost, dramCycles, tileTimeline, emptyTraffic, portCycles, pushTraffic, zeroStalls, type ChunkCost, type LayerSim, type Tiling, type Traffic } from './stcb-layer.ts';
 
 /** Buffer and DRAM traffic of a LIF layer: the STCB chip's buffers plus the membrane buffer. */
 export type LifTraffic = Traffic & { membrane_buffer: { readBits: number; writeBits: number } };
@@ -176,23 +176,14 @@ export function simulateLifLayer(l: SpikeTraceLayer, s: SpikeSummary, ctx: LifCo
       const outBitsStep = Math.ceil((outSpikeBits * nOutTile) / (nOut * T));
       for (let t = 0; t < T; t++) {
         const step = acStepCost(l, s, t, { r0, r1, o0, o1, cTile }, L, o.acPacking, costOf);
-        const { acs: acT, spikes: spikesT, portPsum, portWeight, conflict } = step;
+        const { acs: acT, spikes: spikesT } = step;
         const chunkT = step.cycles;
         const spikeReadBits = bitmap ? (r1 - r0 + 1) * l.inW * l.inC : spikesT * inAddrBits;
         traffic.spike_buffer.readBits += spikeReadBits;
         if (spill) { traffic.dram.readBits += spikeReadBits; loadBits += spikeReadBits; }
         const spikePort = portCycles(accel, 'spike_buffer', spikeReadBits);
-        acBusy += chunkT - portPsum - portWeight - conflict;
-        stalls['psum-port'] += portPsum;
-        stalls['weight-port'] += portWeight;
-        stalls['bank-conflict'] += conflict;
-        if (spikePort > chunkT) stalls['spike-port'] += spikePort - chunkT;
+        acBusy += chargeAcStep(step, spikePort, accel, accel.weightBits, stalls, traffic);
         a[t] = Math.max(chunkT, spikePort);
-        if (!o.psumsInArrayRegisters) {
-          traffic.psum_buffer.readBits += acT * accel.psumBits;
-          traffic.psum_buffer.writeBits += acT * accel.psumBits;
-        }
-        if (!o.weightStationary) traffic.weight_buffer.readBits += acT * accel.weightBits;
 
         // Neuron update of the tile at step t: read I(t) and u, leak, integrate, compare, reset, write u and the spike bit.
         const work = Math.ceil(nOutTile / lanes);

@@ -139,6 +139,25 @@ export function acStepCost(
 }
 
 /**
+ * Books one AC step's stalls (port, bank, spike-read) and its psum and weight traffic; returns the
+ * cycles the AC lanes were busy. Shared by the STCB chip and the LIF twin.
+ */
+export function chargeAcStep(step: AcStepCost, spikePortCycles: number, accel: Accelerator, weightWordBits: number,
+  stalls: Record<StallCause, number>, traffic: Traffic): number {
+  const o = accel.options;
+  stalls['psum-port'] += step.portPsum;
+  stalls['weight-port'] += step.portWeight;
+  stalls['bank-conflict'] += step.conflict;
+  if (spikePortCycles > step.cycles) stalls['spike-port'] += spikePortCycles - step.cycles;
+  if (!o.psumsInArrayRegisters) {
+    traffic.psum_buffer.readBits += step.acs * accel.psumBits;
+    traffic.psum_buffer.writeBits += step.acs * accel.psumBits;
+  }
+  if (!o.weightStationary) traffic.weight_buffer.readBits += step.acs * weightWordBits;
+  return step.cycles - step.portPsum - step.portWeight - step.conflict;
+}
+
+/**
  * Cycles of a layer's tile sequence: the input load, then per tile its compute, with tile k+1's DRAM
  * load overlapping tile k's compute when loads are double-buffered (else all serialised), then the
  * output drain. Shared by the STCB chip and the LIF twin.
@@ -287,26 +306,17 @@ export function simulateStcbLayer(l: SpikeTraceLayer, s: SpikeSummary, ctx: Stcb
       if (ct === 0 && rt === 0) e[0] = encShares[0] ?? 0;
       for (let t = 0; t < T; t++) {
         const step = acStepCost(l, s, t, { r0, r1, o0, o1, cTile }, L, o.acPacking, costOf);
-        const { acs: acT, spikes: spikesT, portPsum, portWeight, conflict } = step;
+        const { acs: acT, spikes: spikesT } = step;
         const chunkT = step.cycles;
         // Spike reads for this tile pass: the input rows reaching it.
         const spikeReadBits = o.spikeStorage === 'bitmap' ? (r1 - r0 + 1) * l.inW * l.inC : spikesT * addrBits;
         traffic.spike_buffer.readBits += spikeReadBits;
         if (spikesSpill) { traffic.dram.readBits += spikeReadBits; loadBits += spikeReadBits; }
         const spikePort = portCycles(accel, 'spike_buffer', spikeReadBits);
-        const busy = chunkT - portPsum - portWeight - conflict;
+        const busy = chargeAcStep(step, spikePort, accel, weightWordBits, stalls, traffic);
         acBusy += busy;
         acChunkCycles += busy;
-        stalls['psum-port'] += portPsum;
-        stalls['weight-port'] += portWeight;
-        stalls['bank-conflict'] += conflict;
-        if (spikePort > chunkT) stalls['spike-port'] += spikePort - chunkT;
         a[t] = Math.max(chunkT, spikePort);
-        if (!o.psumsInArrayRegisters) {
-          traffic.psum_buffer.readBits += acT * accel.psumBits;
-          traffic.psum_buffer.writeBits += acT * accel.psumBits;
-        }
-        if (!o.weightStationary) traffic.weight_buffer.readBits += acT * weightWordBits;
         // CAB: per step (or once at the end under scaled weights).
         const cabRuns = !o.scaledWeights || t === T - 1;
         if (cabRuns) {
