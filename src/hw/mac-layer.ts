@@ -24,17 +24,32 @@ export interface MacContext {
 }
 
 
+/**
+ * Output channels served at once: all lanes, or under `weightStationary` as many channels as the
+ * array's weight registers hold (the same rule as the STCB chip's tiling).
+ */
+export function macCoutTile(g: LayerGeometry, accel: Accelerator, lanes: number): number {
+  const perChannel = g.kernelH * g.kernelW * g.inC;
+  if (!accel.options.weightStationary || !Number.isFinite(accel.acWeightRegisters)) return Math.min(lanes, g.outC);
+  const fit = Math.floor(accel.acWeightRegisters / perChannel);
+  if (fit < 1) throw new Error(`layer ${g.layer}: the weights of one output channel (${perChannel} words) do not fit the ${accel.acWeightRegisters} weight registers of ${accel.name}`);
+  return Math.min(lanes, g.outC, fit);
+}
+
 export function simulateMacLayer(g: LayerGeometry, ctx: MacContext): LayerSim {
   const { accel } = ctx;
   const o = accel.options;
   const macs = denseMacs(g);
   const nIn = g.inH * g.inW * g.inC;
   const nOut = g.outH * g.outW * g.outC;
-  const broadcasts = g.outH * g.outW * g.kernelH * g.kernelW * g.inC * Math.ceil(g.outC / ctx.lanes);
+  const coutTile = macCoutTile(g, accel, ctx.lanes);
+  const broadcasts = g.outH * g.outW * g.kernelH * g.kernelW * g.inC * Math.ceil(g.outC / coutTile);
   const traffic = emptyTraffic();
   const weightBits = g.kernelH * g.kernelW * g.inC * g.outC * accel.weightBits;
   traffic.weight_buffer.writeBits += weightBits;
-  traffic.weight_buffer.readBits += macs * accel.weightBits;
+  // Weight-stationary: each tile's weights are read once into the array's registers and reused at
+  // every output position; otherwise every MAC reads its weight.
+  traffic.weight_buffer.readBits += o.weightStationary ? weightBits : macs * accel.weightBits;
   traffic.act_buffer.readBits += broadcasts * accel.activationBits;
   traffic.act_buffer.writeBits += nOut * accel.activationBits;
   traffic.dram.readBits += weightBits;
@@ -71,7 +86,7 @@ export function simulateMacLayer(g: LayerGeometry, ctx: MacContext): LayerSim {
     stageCycles: { encoder: 0, ac: 0, cab: compute },
     stalls,
     acChunkOverheadCycles: 0,
-    tiling: { coutTile: Math.min(g.outC, ctx.lanes), rowTile: g.outH, coutTiles: Math.ceil(g.outC / ctx.lanes), rowTiles: 1 },
+    tiling: { coutTile, rowTile: g.outH, coutTiles: Math.ceil(g.outC / coutTile), rowTiles: 1 },
     traffic,
     actions,
     spikes: 0,
