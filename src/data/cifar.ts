@@ -3,8 +3,7 @@
  * CIFAR-100 is <coarse label byte><fine label byte><3072 pixel bytes>. Pixels are stored channel-major
  * (1024 red, 1024 green, 1024 blue, each 32x32 row-major) and are converted to HWC here.
  */
-import { readFileSync } from 'node:fs';
-import { DataFormatError } from './errors.ts';
+import { DataFormatError, readBytes } from './errors.ts';
 
 export const CIFAR_SIDE = 32;
 export const CIFAR_PIXELS = CIFAR_SIDE * CIFAR_SIDE * 3;
@@ -62,13 +61,7 @@ export function parseCifar(buf: Uint8Array, variant: CifarVariant, file = '<buff
 }
 
 export function readCifar(file: string, variant: CifarVariant, limit = Infinity): CifarBatch {
-  let buf: Uint8Array;
-  try {
-    buf = readFileSync(file);
-  } catch (e) {
-    throw new DataFormatError(file, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  return parseCifar(buf, variant, file, limit);
+  return parseCifar(readBytes(file), variant, file, limit);
 }
 
 /** Encodes HWC uint8 images + labels as binary CIFAR records (tests and tools). */

@@ -3,9 +3,8 @@
  * `rank` big-endian uint32 dimensions and the row-major data, big-endian. Plain or gzip-compressed
  * (detected by the gzip magic, not by the file name).
  */
-import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { DataFormatError } from './errors.ts';
+import { DataFormatError, readBytes } from './errors.ts';
 
 export type IdxArray = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
@@ -94,13 +93,7 @@ function decode(view: DataView, offset: number, count: number, type: number): Id
 }
 
 export function readIdx(file: string): IdxTensor {
-  let raw: Uint8Array;
-  try {
-    raw = readFileSync(file);
-  } catch (e) {
-    throw new DataFormatError(file, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  return parseIdx(raw, file);
+  return parseIdx(readBytes(file), file);
 }
 
 /** Encodes a uint8 IDX file (what tests and tools write); `dims` must match the data length. */

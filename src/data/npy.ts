@@ -3,8 +3,8 @@
  * uint8 (also int8/int16/int32, either byte order) converted to Float32Array; write: float32, v1.0
  * (v2.0 when the header outgrows 64 KiB). Used for `profile --input FILE.npy` (NHWC images).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { DataFormatError } from './errors.ts';
+import { writeFileSync } from 'node:fs';
+import { DataFormatError, readBytes } from './errors.ts';
 
 export interface NpyArray {
   shape: number[];
@@ -73,13 +73,7 @@ export function parseNpy(buf: Uint8Array, file = '<buffer>'): NpyArray {
 }
 
 export function readNpy(file: string): NpyArray {
-  let buf: Uint8Array;
-  try {
-    buf = readFileSync(file);
-  } catch (e) {
-    throw new DataFormatError(file, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  return parseNpy(buf, file);
+  return parseNpy(readBytes(file), file);
 }
 
 /** Encodes a float32 C-order array as .npy (v1.0, or v2.0 for headers over 64 KiB). */

@@ -5,8 +5,8 @@
  * (and I32/I64/U8 for integer buffers such as num_batches_tracked) converted to Float32Array.
  * Write: F32.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { DataFormatError } from './errors.ts';
+import { writeFileSync } from 'node:fs';
+import { DataFormatError, readBytes } from './errors.ts';
 
 export interface NamedTensor {
   shape: number[];
@@ -100,13 +100,7 @@ export function parseSafetensors(buf: Uint8Array, file = '<buffer>'): SafeTensor
 }
 
 export function readSafetensors(file: string): SafeTensors {
-  let buf: Uint8Array;
-  try {
-    buf = readFileSync(file);
-  } catch (e) {
-    throw new DataFormatError(file, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  return parseSafetensors(buf, file);
+  return parseSafetensors(readBytes(file), file);
 }
 
 /** Encodes float32 tensors (in the given order) with optional string metadata. */
