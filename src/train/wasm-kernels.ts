@@ -128,12 +128,16 @@ function conv2dBackpropFilterWasm({ inputs, backend, attrs }: KernelFuncArgs): t
   const { x, dy } = inputs as tf.Conv2DBackpropFilterInputs;
   if (!x || !dy) throw new Error('Conv2DBackpropFilter needs inputs x and dy');
   const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-  const wasm = backend as BackendWasm;
-  const values = tf.tidy(() => {
-    const xt = borrow(wasm, x) as tf.Tensor4D;
-    const dyt = borrow(wasm, dy) as tf.Tensor4D;
-    return conv2dFilterGradient(xt, dyt, a.filterShape, a.strides, a.pad, a.dataFormat, a.dimRoundingMode);
-  });
+  return withBorrowed(backend as BackendWasm, [x, dy], ([xt, dyt]) =>
+    conv2dFilterGradient(xt, dyt, a.filterShape, a.strides, a.pad, a.dataFormat, a.dimRoundingMode));
+}
+
+/**
+ * Runs tensor ops on a kernel's inputs and hands the result back as a backend buffer the engine owns,
+ * exactly like a native kernel's output.
+ */
+function withBorrowed(wasm: BackendWasm, infos: tf.TensorInfo[], compute: (ts: tf.Tensor4D[]) => tf.Tensor): tf.TensorInfo {
+  const values = tf.tidy(() => compute(infos.map((i) => borrow(wasm, i) as tf.Tensor4D)));
   return copyOut(wasm, values);
 }
 
@@ -157,13 +161,8 @@ function conv2dBackpropInputWasm({ inputs, backend, attrs }: KernelFuncArgs): tf
   const { dy, filter } = inputs as tf.Conv2DBackpropInputInputs;
   if (!dy || !filter) throw new Error('Conv2DBackpropInput needs inputs dy and filter');
   const a = attrs as unknown as tf.Conv2DBackpropInputAttrs;
-  const wasm = backend as BackendWasm;
-  const values = tf.tidy(() => {
-    const dyt = borrow(wasm, dy) as tf.Tensor4D;
-    const ft = borrow(wasm, filter) as tf.Tensor4D;
-    return conv2dInputGradient(dyt, ft, a.inputShape, a.strides, a.pad, a.dataFormat, a.dimRoundingMode);
-  });
-  return copyOut(wasm, values);
+  return withBorrowed(backend as BackendWasm, [dy, filter], ([dyt, ft]) =>
+    conv2dInputGradient(dyt, ft, a.inputShape, a.strides, a.pad, a.dataFormat, a.dimRoundingMode));
 }
 
 /**
