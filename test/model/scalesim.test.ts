@@ -1,5 +1,6 @@
 import { traceCounts } from '../../src/counts/trace-counts.ts';
 import test from 'ava';
+import { bruteForce } from '../hw/helpers.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,6 @@ import {
   importScaleSimTopology, parseScaleSimTopology, scaleSimTrace, ScaleSimError, type ScaleSimRow,
 } from '../../src/model/scalesim.ts';
 import { spikeStats } from '../../src/counts/spikes.ts';
-import type { SpikeTraceLayer } from '../../src/trace/types.ts';
 
 const FIXTURE = 'fixtures/scalesim/tiny-cifar.csv';
 const HEADER = 'Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,';
@@ -90,33 +90,12 @@ test('firing rate 0 gives no spikes and no ACs; per-row rates apply to their row
   mixed.layers.slice(1).forEach((l, j) => t.is(l.firingRate, rates[j + 1], l.layer));
 });
 
-/** Per-synapse reference: scan every output and tap for each spike. */
-function bruteForceAcs(l: SpikeTraceLayer, T: number): number[] {
-  const acs = new Array<number>(T).fill(0);
-  for (let i = 0; i < l.inH; i++) {
-    for (let j = 0; j < l.inW; j++) {
-      let reach = 0;
-      for (let oh = 0; oh < l.outH; oh++) {
-        for (let ow = 0; ow < l.outW; ow++) {
-          for (let kh = 0; kh < l.kernelH; kh++) {
-            for (let kw = 0; kw < l.kernelW; kw++) if (oh * l.strideH + kh === i && ow * l.strideW + kw === j) reach++;
-          }
-        }
-      }
-      for (let c = 0; c < l.inC; c++) {
-        const code = l.codes[(i * l.inW + j) * l.inC + c];
-        for (let s = 0; s < T; s++) if ((code >>> s) & 1) acs[s] += reach * l.outC;
-      }
-    }
-  }
-  return acs;
-}
 
 test('exact ACs at rate 0.3 equal a per-synapse brute force on the small layers', (t) => {
   const T = 4;
   const { trace } = importScaleSimTopology(FIXTURE, { timesteps: T, seed: 11, firingRate: 0.3 });
   for (const l of trace.layers.filter((x) => ['Conv4', 'Conv5', 'Conv6', 'FC'].includes(x.layer))) {
-    t.deepEqual(spikeStats(l, l.codes, 1, T).acs[0], bruteForceAcs(l, T), l.layer);
+    t.deepEqual(spikeStats(l, l.codes, 1, T).acs[0], bruteForce(l, 0, T).acsPerStep, l.layer);
   }
 });
 

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { markItems } from './svg-marks.ts';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -17,16 +18,6 @@ const schemaPath = require.resolve('vega-lite/vega-lite-schema.json');
 const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false });
 const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object);
 
-/** Number of items in the data-driven marks of one kind (legend symbols etc. excluded). */
-function markItems(svg: string, mark: 'rect' | 'symbol' | 'line' | 'text'): number {
-  let n = 0;
-  for (const m of svg.matchAll(new RegExp(`<g class="mark-${mark} role-mark[^"]*"[^>]*>`, 'g'))) {
-    const start = (m.index ?? 0) + m[0].length;
-    const inner = svg.slice(start, svg.indexOf('</g>', start));
-    n += (inner.match(/<(path|text)\b/g) ?? []).length;
-  }
-  return n;
-}
 
 const SPECS: Record<string, () => ChartSpec> = {
   energyByComponent: () => energyByComponentChart(componentRows(), { title: 'Energy' }),

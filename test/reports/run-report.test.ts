@@ -1,4 +1,5 @@
 import test from 'ava';
+import { markItems } from './svg-marks.ts';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,16 +36,6 @@ const csv = (f: string): { header: string[]; rows: string[][] } => {
 };
 test.after.always(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Items drawn by the data-driven marks of one kind (legend symbols excluded). */
-function markItems(svg: string, mark: 'rect' | 'symbol' | 'text'): number {
-  let n = 0;
-  for (const m of svg.matchAll(new RegExp(`<g class="mark-${mark} role-mark[^"]*"[^>]*>`, 'g'))) {
-    const start = (m.index ?? 0) + m[0].length;
-    const inner = svg.slice(start, svg.indexOf('</g>', start));
-    n += (inner.match(/<(path|text)\b/g) ?? []).length;
-  }
-  return n;
-}
 
 test('every chart is written as Vega-Lite JSON (schema-valid), SVG and PNG', async (t) => {
   const outcome = await ready;
