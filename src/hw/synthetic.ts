@@ -7,9 +7,6 @@ import type { ScheduleKind } from '../run/schedule.ts';
 
 import { prng } from '../util/random.ts';
 
-/** @deprecated import prng from src/util/random.ts. */
-export const rng = prng;
-
 export interface ConvSpec {
   layer: string;
   inH: number; inW: number; inC: number; outC: number;

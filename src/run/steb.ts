@@ -22,13 +22,6 @@ export function encodeValue(x: number, v: Float64Array): { code: number; decoded
   return { code, decoded };
 }
 
-/** CAB decode of a spike code: x_hat = sum_t V(t) s(t). */
-export function decodeCode(code: number, v: Float64Array): number {
-  let x = 0;
-  for (let t = 0; t < v.length; t++) if (code & (1 << t)) x += v[t];
-  return x;
-}
-
 export interface EncodedArray {
   codes: Int32Array;
   decoded: Float32Array;
