@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { defaultWorkers, runDse } from '../src/dse/run.ts';
 import { parseSweep } from '../src/dse/space.ts';
 import { paperPreset } from '../src/energy/paper.ts';
-import { PAPER_DEFAULTS } from '../src/run/schedule.ts';
+import { PAPER_DEFAULTS } from '../src/stcb/schedule.ts';
 
 export async function benchDse(): Promise<Record<string, number>> {
   const out = mkdtempSync(join(tmpdir(), 'stcsim-bench-dse-'));

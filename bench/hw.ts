@@ -3,14 +3,14 @@
  * a real forward pass, replayed on the default accelerator (target < 1 s), then a 100-model sweep
  * over the same trace (target < 30 s).
  */
-import { loadAccelerator, withChanges } from '../src/hw/accelerator.ts';
-import { loadTech } from '../src/energy/tech/load.ts';
-import { simulate } from '../src/hw/simulate.ts';
+import { loadAccelerator, withChanges } from '../src/arch/accelerator.ts';
+import { loadTech } from '../src/arch/tech.ts';
+import { simulate } from '../src/energy/price.ts';
 import { zooGraph } from '../src/model/zoo.ts';
 import { initWeights } from '../src/model/weights.ts';
 import { syntheticImages } from '../src/run/inputs.ts';
 import { profileNetwork } from '../src/run/profile.ts';
-import { PAPER_DEFAULTS } from '../src/run/schedule.ts';
+import { PAPER_DEFAULTS } from '../src/stcb/schedule.ts';
 import type { SpikeTrace } from '../src/trace/types.ts';
 
 export function recordResnet18Trace(): SpikeTrace {

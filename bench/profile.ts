@@ -11,7 +11,7 @@ import { initBackend, type BackendChoice } from '../src/run/backend.ts';
 import { forwardBatch } from '../src/run/forward.ts';
 import { syntheticImages } from '../src/run/inputs.ts';
 import { profileNetwork } from '../src/run/profile.ts';
-import { PAPER_DEFAULTS } from '../src/run/schedule.ts';
+import { PAPER_DEFAULTS } from '../src/stcb/schedule.ts';
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

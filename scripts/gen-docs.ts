@@ -16,7 +16,11 @@ import { LAYER_COLUMNS, STEP_COLUMNS } from '../src/reports/profile-columns.ts';
 import { GAP_COLUMNS, docFor } from '../src/reports/hw-report.ts';
 import { csvHeader, type Column } from '../src/reports/table.ts';
 import { dseColumns } from '../src/dse/columns.ts';
-import { accessRows, actionRows, computeRows, energyRows, loadAccelerator, loadTech, simulate, syntheticTrace, geometry, type SimResult, type Table } from '../src/hw/index.ts';
+import { loadAccelerator } from '../src/arch/accelerator.ts';
+import { loadTech } from '../src/arch/tech.ts';
+import { simulate, type SimResult } from '../src/energy/price.ts';
+import { accessRows, actionRows, computeRows, energyRows, type Table } from '../src/reports/hw-tables.ts';
+import { syntheticTrace, geometry } from '../src/trace/synthetic.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const COLUMNS_DOC = join(ROOT, 'docs', 'columns.md');
@@ -127,10 +131,10 @@ export function fileDocs(): FileDoc[] {
   return [
     { file: 'layers.csv', what: 'one row per weight layer (batch norm, pooling and residual adds counted in the row of the layer whose output they process); per-image values are means over the profiled images', source: '`LAYER_COLUMNS`, `src/reports/profile-columns.ts`', rows: documentColumns('layers.csv', LAYER_COLUMNS) },
     { file: 'steps.csv', what: 'one row per spiking layer and time step', source: '`STEP_COLUMNS`, `src/reports/profile-columns.ts`', rows: documentColumns('steps.csv', STEP_COLUMNS) },
-    { file: 'compute.csv', what: 'hardware mode: one row per layer; cycles, stalls by cause, utilisation, the DESIGN.md 6.1 lower bounds and the tiling (sums over the replayed images)', source: '`computeRows`, `src/hw/reports.ts`; docs `HW_COLUMN_DOCS`, `src/reports/hw-report.ts`', rows: fromTable('compute.csv', computeRows(sim)) },
-    { file: 'access.csv', what: 'hardware mode: one row per layer and memory (each SRAM buffer and DRAM)', source: '`accessRows`, `src/hw/reports.ts`', rows: fromTable('access.csv', accessRows(sim)) },
-    { file: 'energy.csv', what: 'hardware mode: one row per layer and component', source: '`energyRows`, `src/hw/reports.ts`', rows: fromTable('energy.csv', energyRows(sim)) },
-    { file: 'actions.csv', what: 'hardware mode: the energy reference table actually used, one row per component and action, with counts summed over layers and images; in this file `energy_pJ` = `count` x `pJ_per_action`', source: '`actionRows`, `src/hw/reports.ts`', rows: fromTable('actions.csv', actionRows(sim)) },
+    { file: 'compute.csv', what: 'hardware mode: one row per layer; cycles, stalls by cause, utilisation, the DESIGN.md 6.1 lower bounds and the tiling (sums over the replayed images)', source: '`computeRows`, `src/reports/hw-tables.ts`; docs `HW_COLUMN_DOCS`, `src/reports/hw-report.ts`', rows: fromTable('compute.csv', computeRows(sim)) },
+    { file: 'access.csv', what: 'hardware mode: one row per layer and memory (each SRAM buffer and DRAM)', source: '`accessRows`, `src/reports/hw-tables.ts`', rows: fromTable('access.csv', accessRows(sim)) },
+    { file: 'energy.csv', what: 'hardware mode: one row per layer and component', source: '`energyRows`, `src/reports/hw-tables.ts`', rows: fromTable('energy.csv', energyRows(sim)) },
+    { file: 'actions.csv', what: 'hardware mode: the energy reference table actually used, one row per component and action, with counts summed over layers and images; in this file `energy_pJ` = `count` x `pJ_per_action`', source: '`actionRows`, `src/reports/hw-tables.ts`', rows: fromTable('actions.csv', actionRows(sim)) },
     { file: 'gap.csv', what: 'paper mode -> hardware mode, step by step, per image; the deltas between two totals add up to their difference', source: '`GAP_COLUMNS`, `src/reports/hw-report.ts`', rows: documentColumns('gap.csv', GAP_COLUMNS) },
     { file: 'dse.csv / pareto.csv', what: '`npm run dse`: one row per design point (pareto.csv: the points on the front); one column per swept axis after `id`', source: '`dseColumns`, `src/dse/columns.ts`', rows: documentColumns('dse.csv', dseColumns([{ key: '<axis>', values: [] }]), 'dse.csv') },
   ];

@@ -5,14 +5,14 @@ import { Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import { paperPreset } from '../energy/paper.ts';
 import { initBackend, type BackendChoice } from '../run/backend.ts';
-import type { StcbSettings } from '../run/schedule.ts';
+import type { StcbSettings } from '../stcb/schedule.ts';
 import type { InputFlags } from '../run/setup.ts';
 import { defaultWorkers, runDse } from '../dse/run.ts';
 import { ALIASES, parseSweep, type Axis } from '../dse/space.ts';
 import { energyVsTimestepsChart, paretoChart } from '../reports/charts/index.ts';
 import { writeChart } from '../reports/charts/render.ts';
 import { parseCsv } from '../reports/table.ts';
-import { runAction } from './errors.ts';
+import { runAction } from './run-action.ts';
 import { nonNegativeInt, positiveNumber } from './parse.ts';
 import { addInputOptions, addModelOptions, addStcbOptions } from './options.ts';
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env -S npx tsx
 /** stcsim command line: profile, dse, train, evaluate. */
 import { Command } from 'commander';
-import { TOOL_VERSION } from '../version.ts';
+import { TOOL_VERSION } from '../util/version.ts';
 import { registerProfileCommand } from './profile.ts';
 import { registerDseCommand } from './dse.ts';
 import { registerTrainCommand } from './train.ts';

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { DATASET_NAMES } from '../data/datasets.ts';
 import { PAPER_PRESETS } from '../energy/paper.ts';
 import { BACKENDS } from '../run/backend.ts';
-import { PAPER_DEFAULTS, SCHEDULE_KINDS } from '../run/schedule.ts';
+import { PAPER_DEFAULTS, SCHEDULE_KINDS } from '../stcb/schedule.ts';
 import { nonNegativeInt, positiveInt, positiveNumber, shape3 } from './parse.ts';
 
 /** STEB settings: --timesteps --vth0 --tau --schedule. */

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { zooGraph, zooNames } from '../model/zoo.ts';
-import { SCHEDULE_KINDS, validateSettings, type ScheduleKind, type StcbSettings } from '../run/schedule.ts';
+import { SCHEDULE_KINDS, validateSettings, type ScheduleKind, type StcbSettings } from '../stcb/schedule.ts';
 import { DATASET_NAMES, isDatasetName, loadDataset, type DatasetName } from '../data/datasets.ts';
 import { buildModel, type NetMode } from '../train/build.ts';
 import { train, type TrainReport } from '../train/trainer.ts';

@@ -1,7 +1,7 @@
 /** Builds the per-layer count records from the graph, its shapes and the recorded spike statistics. */
 import { isWeightNode, nodeByName, type Graph, type LayerNode, type WeightNode } from '../model/graph.ts';
 import { elementCount, type ShapeMap } from '../model/shapes.ts';
-import type { ScheduleKind } from '../run/schedule.ts';
+import type { ScheduleKind } from '../stcb/schedule.ts';
 import { denseMacs, inputNeurons, layerGeometry, outputNeurons } from '../trace/geometry.ts';
 import type { LayerGeometry } from '../trace/types.ts';
 import type { SpikeStats } from './spikes.ts';

@@ -1,8 +1,8 @@
 /** Evaluation of one design point: a pure function of (point, spike trace, network facts) -> result row. */
-import { parseAccelerator } from '../hw/accelerator.ts';
-import { loadTech } from '../energy/tech/load.ts';
-import { simulate } from '../hw/simulate.ts';
-import { summary } from '../hw/reports.ts';
+import { parseAccelerator } from '../arch/accelerator.ts';
+import { loadTech } from '../arch/tech.ts';
+import { simulate } from '../energy/price.ts';
+import { summary } from '../reports/hw-tables.ts';
 import type { SpikeTrace } from '../trace/types.ts';
 import type { DesignPoint } from './point.ts';
 import type { SweepValue } from './space.ts';

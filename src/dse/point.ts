@@ -4,9 +4,9 @@
  * of those and the tool version, so resuming, de-duplicating and distributing are the same operation
  * (DESIGN.md section 9).
  */
-import type { StcbSettings } from '../run/schedule.ts';
+import type { StcbSettings } from '../stcb/schedule.ts';
 import { contentHash } from '../trace/store.ts';
-import { TOOL_VERSION } from '../version.ts';
+import { TOOL_VERSION } from '../util/version.ts';
 import { isNetworkKey, isTechKey, setPath, type SweepValue } from './space.ts';
 
 export interface NetworkSetting {

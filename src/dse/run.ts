@@ -9,14 +9,14 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeF
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
-import { acceleratorPath, parseAccelerator } from '../hw/accelerator.ts';
-import { readJson } from '../hw/validate.ts';
+import { acceleratorPath, parseAccelerator } from '../arch/accelerator.ts';
+import { readJson } from '../arch/validate.ts';
 import { paperEnergy, type PaperPreset } from '../energy/paper.ts';
 import { profileNetwork } from '../run/profile.ts';
 import { prepareRun, type InputFlags } from '../run/setup.ts';
-import type { StcbSettings } from '../run/schedule.ts';
+import type { StcbSettings } from '../stcb/schedule.ts';
 import { contentHash, loadTrace, saveTrace, traceFile } from '../trace/store.ts';
-import { hashFiles, sha256, weightHashes } from '../run/hashes.ts';
+import { hashFiles, sha256, weightHashes } from '../util/hashes.ts';
 import { csvHeaderLine, csvRowLine, parseCsv } from '../reports/table.ts';
 import { dseColumns } from './columns.ts';
 import { evaluatePoint, type DseRow, type NetworkFacts } from './evaluate.ts';

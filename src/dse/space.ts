@@ -2,8 +2,8 @@
  * The design space: `--sweep key=v1,v2,...` axes, their cartesian product, and which part of a
  * design point each key belongs to (network setting, technology, accelerator field).
  */
-import type { ScheduleKind } from '../run/schedule.ts';
-import { SCHEDULE_KINDS } from '../run/schedule.ts';
+import type { ScheduleKind } from '../stcb/schedule.ts';
+import { SCHEDULE_KINDS } from '../stcb/schedule.ts';
 
 export type SweepValue = number | string | boolean;
 

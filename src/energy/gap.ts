@@ -3,7 +3,7 @@
  * paper-mode SNN energy to the hardware-mode energy whose differences add up exactly.
  */
 import type { PaperEnergy } from './paper.ts';
-import type { SimResult } from '../hw/simulate.ts';
+import { energyByComponent, type SimResult } from './price.ts';
 
 export interface GapStep {
   label: string;
@@ -19,23 +19,15 @@ const ARITHMETIC = new Set(['ac_array', 'cab', 'encoder']);
 export function paperToHardwareGap(paper: PaperEnergy, sim: SimResult): GapStep[] {
   const n = Math.max(sim.images, 1);
   const t = paper.totals;
-  const byComponent = new Map<string, { dynamic: number; leakage: number }>();
-  for (const l of sim.layers) {
-    for (const e of l.energy) {
-      const v = byComponent.get(e.component) ?? { dynamic: 0, leakage: 0 };
-      if (e.action === 'leak') v.leakage += e.energyPJ / n;
-      else v.dynamic += e.energyPJ / n;
-      byComponent.set(e.component, v);
-    }
-  }
+  const byComponent = energyByComponent(sim.layers.flatMap((l) => l.energy));
   let arithmetic = 0;
   let leakage = 0;
   const memory: GapStep[] = [];
   for (const [component, v] of byComponent) {
-    leakage += v.leakage;
-    if (ARITHMETIC.has(component)) arithmetic += v.dynamic;
-    else if (v.dynamic !== 0) {
-      memory.push({ label: component, energyPJ: v.dynamic, kind: 'delta', explanation: `${component} reads and writes, absent from the paper formula` });
+    leakage += v.leakagePJ / n;
+    if (ARITHMETIC.has(component)) arithmetic += v.dynamicPJ / n;
+    else if (v.dynamicPJ !== 0) {
+      memory.push({ label: component, energyPJ: v.dynamicPJ / n, kind: 'delta', explanation: `${component} reads and writes, absent from the paper formula` });
     }
   }
   const hardware = sim.totals.energyPJ / n;

@@ -7,8 +7,8 @@
  * neurons spike themselves). Integer action counts, traffic in bits and cycles, like stcb-layer.ts.
  */
 import type { SpikeTraceLayer } from '../trace/types.ts';
-import type { Accelerator, LifTwinSpec } from './accelerator.ts';
-import type { ActionCount } from '../energy/ert.ts';
+import type { Accelerator, LifTwinSpec } from '../arch/accelerator.ts';
+import type { ActionCount } from './actions.ts';
 import { inputRowsFor, reachAlong, type SpikeSummary } from './fanout.ts';
 import { acStepCost, chargeAcStep, chunkCost, dramCycles, tileTimeline, emptyTraffic, portCycles, pushTraffic, zeroStalls, type ChunkCost, type LayerSim, type Tiling, type Traffic } from './stcb-layer.ts';
 

@@ -7,8 +7,8 @@
  */
 import type { LayerGeometry } from '../trace/types.ts';
 import { denseMacs } from '../trace/geometry.ts';
-import type { Accelerator } from './accelerator.ts';
-import type { ActionCount } from '../energy/ert.ts';
+import type { Accelerator } from '../arch/accelerator.ts';
+import type { ActionCount } from './actions.ts';
 import { dramCycles, emptyTraffic, pushTraffic, zeroStalls, type LayerSim } from './stcb-layer.ts';
 
 export interface MacContext {

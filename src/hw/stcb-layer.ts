@@ -5,9 +5,9 @@
  * Produces integer action counts (no energy), buffer/DRAM traffic and cycles with stalls by cause.
  */
 import type { SpikeTraceLayer } from '../trace/types.ts';
-import type { ScheduleKind } from '../run/schedule.ts';
-import type { Accelerator, AcceleratorOptions, BufferName } from './accelerator.ts';
-import { SCALED_WEIGHT_EXTRA_BITS, type ActionCount } from '../energy/ert.ts';
+import type { ScheduleKind } from '../stcb/schedule.ts';
+import { SCALED_WEIGHT_EXTRA_BITS, type Accelerator, type AcceleratorOptions, type BufferName } from '../arch/accelerator.ts';
+import type { ActionCount } from './actions.ts';
 import { inputRowsFor, reachAlong, type SpikeSummary } from './fanout.ts';
 
 export const STALL_CAUSES = ['psum-port', 'weight-port', 'bank-conflict', 'spike-port', 'act-port', 'dram', 'pipeline'] as const;

@@ -4,7 +4,7 @@ import type { Graph, Shape } from './graph.ts';
 import { importLayersModel } from './tfjs-import.ts';
 import { initWeights, type NetworkWeights } from './weights.ts';
 import { ZOO, zooGraph, zooNames } from './zoo.ts';
-import type { StcbSettings } from '../run/schedule.ts';
+import type { StcbSettings } from '../stcb/schedule.ts';
 
 export interface LoadedModel {
   graph: Graph;

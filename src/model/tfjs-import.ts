@@ -12,7 +12,7 @@ import type { Graph, LayerNode, PaddingSpec } from './graph.ts';
 import { validateGraph } from './graph.ts';
 import type { LayerParams, NetworkWeights } from './weights.ts';
 import { kernelShape } from './weights.ts';
-import type { ScheduleKind, StcbSettings } from '../run/schedule.ts';
+import type { ScheduleKind, StcbSettings } from '../stcb/schedule.ts';
 
 export class ModelFormatError extends Error {
   override name = 'ModelFormatError';

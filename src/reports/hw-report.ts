@@ -9,8 +9,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { accessRows, actionRows, computeRows, energyRows, summary, type HwSummary, type Table } from '../hw/reports.ts';
-import type { SimResult } from '../hw/simulate.ts';
+import { accessRows, actionRows, computeRows, energyRows, summary, type HwSummary, type Table } from './hw-tables.ts';
+import type { SimResult } from '../energy/price.ts';
 import type { GapStep } from '../energy/gap.ts';
 import { toCsv, toTerminalTable, type CellValue, type Column } from './table.ts';
 

@@ -9,16 +9,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NetworkCounts } from '../counts/types.ts';
 import type { PaperEnergy } from '../energy/paper.ts';
-import type { StcbSettings } from '../run/schedule.ts';
-import { thresholds } from '../run/schedule.ts';
-import { TOOL_VERSION, toolCommit } from '../version.ts';
+import type { StcbSettings } from '../stcb/schedule.ts';
+import { thresholds } from '../stcb/schedule.ts';
+import { TOOL_VERSION, toolCommit } from '../util/version.ts';
 import { toMarkdownTable } from './markdown.ts';
 import { LAYER_COLUMNS, STEP_COLUMNS, TERMINAL_KEYS, stepRows, type LayerRow } from './profile-columns.ts';
 import { toCsv, toTerminalTable } from './table.ts';
-import type { HwSummary } from '../hw/reports.ts';
+import type { HwSummary } from './hw-tables.ts';
 import type { GapRow } from './hw-report.ts';
-import type { RunHashes } from '../run/hashes.ts';
-import type { RerunSpec } from '../cli/profile.ts';
+import type { RunHashes } from '../util/hashes.ts';
+import type { RerunSpec } from '../run/profile-settings.ts';
 
 export const PROFILE_FILES = ['layers.csv', 'steps.csv', 'table.md', 'summary.json'] as const;
 

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PaperEnergy } from '../energy/paper.ts';
 import type { ErtEntry } from '../energy/ert.ts';
-import type { SimResult } from '../hw/simulate.ts';
-import { HW_MODELS_DIR } from '../hw/validate.ts';
+import type { SimResult } from '../energy/price.ts';
+import { HW_MODELS_DIR } from '../arch/validate.ts';
 import type { ProvenanceRecord } from './html.ts';
 
 export interface BibEntry {

@@ -15,7 +15,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { NetworkCounts } from '../counts/types.ts';
 import type { GapStep } from '../energy/gap.ts';
 import type { PaperEnergy } from '../energy/paper.ts';
-import type { SimResult } from '../hw/simulate.ts';
+import type { SimResult } from '../energy/price.ts';
 import { energyByComponentChart, firingRateHeatmap, paperVsHardwareWaterfall, renderSvg, type LayerComponentEnergy, type LayerStepFiringRate } from './charts/index.ts';
 import { CHART_CONFIG, VEGA_LITE_SCHEMA, categoricalAxis, energyDisplayUnit, timeDisplayUnit, type DisplayUnit } from './charts/theme.ts';
 import { FONT_INSTALL_HINT, findSansFont } from './fonts.ts';

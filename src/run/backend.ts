@@ -4,7 +4,7 @@
  * failed, any error while importing it simply means "not available".
  */
 import * as tf from '@tensorflow/tfjs';
-import { registerBatchNormGradient, registerWasmTrainingKernels } from '../train/wasm-kernels.ts';
+import { registerBatchNormGradient, registerWasmTrainingKernels } from './wasm-kernels.ts';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];

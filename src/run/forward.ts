@@ -8,8 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { consumers, type Graph, type LayerNode } from '../model/graph.ts';
 import type { ShapeMap } from '../model/shapes.ts';
 import type { BatchNormParams, NetworkWeights, WeightLayerParams } from '../model/weights.ts';
-import { thresholds, type StcbSettings } from './schedule.ts';
-import { encodeArray } from './steb.ts';
+import { thresholds, type StcbSettings } from '../stcb/schedule.ts';
+import { encodeArray } from '../stcb/steb.ts';
 
 export interface RunOptions {
   settings: StcbSettings;

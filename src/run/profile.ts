@@ -14,7 +14,7 @@ import { layerGeometry, spikeLayerGeometry } from '../trace/geometry.ts';
 import type { SpikeTrace } from '../trace/types.ts';
 import { forwardBatch } from './forward.ts';
 import type { ImageSet } from './inputs.ts';
-import { thresholds, validateSettings, type StcbSettings } from './schedule.ts';
+import { thresholds, validateSettings, type StcbSettings } from '../stcb/schedule.ts';
 
 export interface ProfileOptions extends StcsnnOptions {
   settings: StcbSettings;

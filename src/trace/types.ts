@@ -3,7 +3,7 @@
  * (STCB synapse) per image. It is plain data (typed arrays + numbers) so it can be stored, hashed
  * and replayed by any number of hardware models without running the network again.
  */
-import type { ScheduleKind } from '../run/schedule.ts';
+import type { ScheduleKind } from '../stcb/schedule.ts';
 
 /** Shape of one weight layer (convolution or dense), as the hardware sees it. */
 export interface LayerGeometry {

@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Graph, LayerNode, PaddingSpec } from '../model/graph.ts';
 import { windowAxis } from '../model/shapes.ts';
 import { toStcsnn, type StcsnnOptions } from '../model/stcsnn.ts';
-import { PAPER_DEFAULTS, validateSettings, type StcbSettings } from '../run/schedule.ts';
+import { PAPER_DEFAULTS, validateSettings, type StcbSettings } from '../stcb/schedule.ts';
 import { Steb } from './layers.ts';
 
 export type NetMode = 'stcsnn' | 'ann';

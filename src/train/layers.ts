@@ -8,8 +8,8 @@
  * A spiking convolution is then `Steb` followed by an ordinary `Conv2D`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { stebDecode } from '../run/steb.ts';
-import { SCHEDULE_KINDS, validateSettings, type ScheduleKind, type StcbSettings } from '../run/schedule.ts';
+import { stebDecode } from '../stcb/steb.ts';
+import { SCHEDULE_KINDS, validateSettings, type ScheduleKind, type StcbSettings } from '../stcb/schedule.ts';
 
 /** The base Layer's constructor arguments (name, inputShape, ...); tfjs does not export the type by name. */
 type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;

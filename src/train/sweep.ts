@@ -4,7 +4,7 @@
  * settings on every Steb layer and the same weights.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { StcbSettings } from '../run/schedule.ts';
+import type { StcbSettings } from '../stcb/schedule.ts';
 import { stebLayers, withStcbSettings } from './layers.ts';
 import { evaluateAccuracy, type TrainData } from './trainer.ts';
 

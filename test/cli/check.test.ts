@@ -3,15 +3,16 @@ import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkRun, compareCsv, compareJson, formatCheck, sameNumber } from '../../src/cli/check.ts';
-import { profile, type ProfileFlags } from '../../src/cli/profile.ts';
-import { HW_MODELS_DIR } from '../../src/hw/validate.ts';
-import { compareHashes, displayPath } from '../../src/run/hashes.ts';
+import { checkRun, compareCsv, compareJson, formatCheck, sameNumber } from '../../src/app/check.ts';
+import { profile } from '../../src/app/profile.ts';
+import type { ProfileFlags } from '../../src/run/profile-settings.ts';
+import { HW_MODELS_DIR } from '../../src/arch/validate.ts';
+import { compareHashes, displayPath } from '../../src/util/hashes.ts';
 
 const FLAGS: ProfileFlags = {
   timesteps: 8, vth0: 0.8, tau: 2, schedule: 'exp', images: 2, batch: 16, seed: 1, energyPreset: 'int32-45nm',
   spikingClassifier: false, hwImages: 16, hardware: true, accelerator: 'stcb-default', node: [45], backend: 'cpu',
-  json: false, progress: false, quiet: true, charts: false,
+  json: false, progress: false, charts: false,
 };
 
 const root = mkdtempSync(join(tmpdir(), 'stcsim-check-test-'));

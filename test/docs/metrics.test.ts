@@ -3,15 +3,19 @@
  * synthetic network: if the code changes what a number means, the page must change too.
  */
 import test from 'ava';
-import { parseScaleSimTopology, scaleSimTrace } from '../../src/model/scalesim.ts';
+import { parseScaleSimTopology, scaleSimTrace } from '../../src/trace/scalesim.ts';
 import { traceCounts } from '../../src/counts/trace-counts.ts';
-import { geometry, syntheticTrace } from '../../src/hw/synthetic.ts';
-import { DEFAULT_OPTIONS, clockAt, loadAccelerator, loadTech, simulate, summary, withChanges } from '../../src/hw/index.ts';
-import { arithmeticAreaUm2 } from '../../src/energy/ert.ts';
+import { geometry, syntheticTrace } from '../../src/trace/synthetic.ts';
+import { DEFAULT_OPTIONS, loadAccelerator, withChanges } from '../../src/arch/accelerator.ts';
+import { loadTech } from '../../src/arch/tech.ts';
+import { arithmeticAreaUm2 } from '../../src/arch/laws.ts';
+import { clockAt } from '../../src/hw/replay.ts';
+import { simulate } from '../../src/energy/price.ts';
+import { summary } from '../../src/reports/hw-tables.ts';
 import type { SpikeTrace } from '../../src/trace/types.ts';
 import { paperEnergy, paperPreset } from '../../src/energy/paper.ts';
 import { paperToHardwareGap } from '../../src/energy/gap.ts';
-import { polyval } from '../../src/energy/tech/scaling.ts';
+import { polyval } from '../../src/arch/scaling.ts';
 
 const T = 4;
 /** Padded, strided layers (border effects) plus a MAC stem and a dense classifier. */

@@ -6,7 +6,7 @@ import { paretoFront, dominates } from '../../src/dse/pareto.ts';
 import { runDse, type DseOptions } from '../../src/dse/run.ts';
 import { parseSweep, cartesian } from '../../src/dse/space.ts';
 import { paperPreset } from '../../src/energy/paper.ts';
-import { PAPER_DEFAULTS } from '../../src/run/schedule.ts';
+import { PAPER_DEFAULTS } from '../../src/stcb/schedule.ts';
 import { cpuBackend } from '../helpers.ts';
 
 test.before(cpuBackend);

@@ -1,8 +1,8 @@
 import test from 'ava';
-import { loadAccelerator, withChanges, type Accelerator } from '../../src/hw/accelerator.ts';
-import { loadTech } from '../../src/energy/tech/load.ts';
-import { simulate } from '../../src/hw/simulate.ts';
-import { resnet18Trace } from '../../src/hw/synthetic.ts';
+import { loadAccelerator, withChanges, type Accelerator } from '../../src/arch/accelerator.ts';
+import { loadTech } from '../../src/arch/tech.ts';
+import { simulate } from '../../src/energy/price.ts';
+import { resnet18Trace } from '../../src/trace/synthetic.ts';
 import { traceOf } from './helpers.ts';
 
 const tech = loadTech(45);

@@ -1,9 +1,9 @@
 import test from 'ava';
-import { loadAccelerator } from '../../src/hw/accelerator.ts';
-import { loadTech } from '../../src/energy/tech/load.ts';
-import { simulate } from '../../src/hw/simulate.ts';
-import { actionRows, energyRows, summary } from '../../src/hw/reports.ts';
-import { resnet18Trace } from '../../src/hw/synthetic.ts';
+import { loadAccelerator } from '../../src/arch/accelerator.ts';
+import { loadTech } from '../../src/arch/tech.ts';
+import { simulate } from '../../src/energy/price.ts';
+import { actionRows, energyRows, summary } from '../../src/reports/hw-tables.ts';
+import { resnet18Trace } from '../../src/trace/synthetic.ts';
 
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 const r = simulate(resnet18Trace({ rate: 0.1, timesteps: 4, seed: 2, images: 2 }), loadAccelerator('stcb-default'), loadTech(28));

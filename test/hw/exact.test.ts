@@ -1,9 +1,9 @@
 import test from 'ava';
-import { loadAccelerator, withChanges } from '../../src/hw/accelerator.ts';
-import { loadTech } from '../../src/energy/tech/load.ts';
-import { simulate } from '../../src/hw/simulate.ts';
+import { loadAccelerator, withChanges } from '../../src/arch/accelerator.ts';
+import { loadTech } from '../../src/arch/tech.ts';
+import { simulate } from '../../src/energy/price.ts';
 import { bruteForce, count, traceOf } from './helpers.ts';
-import type { ConvSpec } from '../../src/hw/synthetic.ts';
+import type { ConvSpec } from '../../src/trace/synthetic.ts';
 
 const tech = loadTech(45);
 const ideal = loadAccelerator('stcb-ideal');

@@ -6,11 +6,11 @@
 import test from 'ava';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadAccelerator } from '../../src/hw/accelerator.ts';
-import { loadTech } from '../../src/energy/tech/load.ts';
-import { simulate } from '../../src/hw/simulate.ts';
-import { accessRows, actionRows, computeRows, energyRows, summary } from '../../src/hw/reports.ts';
-import { geometry, syntheticTrace } from '../../src/hw/synthetic.ts';
+import { loadAccelerator } from '../../src/arch/accelerator.ts';
+import { loadTech } from '../../src/arch/tech.ts';
+import { simulate } from '../../src/energy/price.ts';
+import { accessRows, actionRows, computeRows, energyRows, summary } from '../../src/reports/hw-tables.ts';
+import { geometry, syntheticTrace } from '../../src/trace/synthetic.ts';
 
 const dir = fileURLToPath(new URL('../golden/hw/', import.meta.url));
 const goldenFile = `${dir}report.json`;

@@ -1,5 +1,5 @@
 /** Shared helpers for the hardware-model tests: small random layers and a brute-force reference. */
-import { geometry, randomCodes, type ConvSpec } from '../../src/hw/synthetic.ts';
+import { geometry, randomCodes, type ConvSpec } from '../../src/trace/synthetic.ts';
 import { prng } from '../../src/util/random.ts';
 import type { SpikeTrace, SpikeTraceLayer } from '../../src/trace/types.ts';
 

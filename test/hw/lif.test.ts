@@ -4,13 +4,13 @@
  * conservation (count x pJ adds up to the totals).
  */
 import test from 'ava';
-import { lifTwinSpec, loadAccelerator, parseAccelerator, withChanges, type Accelerator } from '../../src/hw/accelerator.ts';
-import { loadTech } from '../../src/energy/tech/load.ts';
-import { simulate, type LayerResult, type SimResult } from '../../src/hw/simulate.ts';
-import { actionRows, energyRows, summary, twinResult } from '../../src/hw/reports.ts';
-import { resnet18Trace } from '../../src/hw/synthetic.ts';
-import { readJson } from '../../src/hw/validate.ts';
-import { acceleratorPath } from '../../src/hw/accelerator.ts';
+import { lifTwinSpec, loadAccelerator, parseAccelerator, withChanges, type Accelerator } from '../../src/arch/accelerator.ts';
+import { loadTech } from '../../src/arch/tech.ts';
+import { simulate, type LayerResult, type SimResult } from '../../src/energy/price.ts';
+import { actionRows, energyRows, summary, twinResult } from '../../src/reports/hw-tables.ts';
+import { resnet18Trace } from '../../src/trace/synthetic.ts';
+import { readJson } from '../../src/arch/validate.ts';
+import { acceleratorPath } from '../../src/arch/accelerator.ts';
 import type { SpikeTrace } from '../../src/trace/types.ts';
 import { bruteForce, count, traceOf } from './helpers.ts';
 

@@ -2,12 +2,12 @@ import test from 'ava';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadAccelerator } from '../../src/hw/accelerator.ts';
-import { listNodes, loadTech } from '../../src/energy/tech/load.ts';
-import { logInterpolate } from '../../src/energy/tech/scaling.ts';
+import { loadAccelerator } from '../../src/arch/accelerator.ts';
+import { listNodes, loadTech } from '../../src/arch/tech.ts';
+import { logInterpolate } from '../../src/arch/scaling.ts';
 import { buildErt } from '../../src/energy/ert.ts';
-import { HW_MODELS_DIR } from '../../src/hw/validate.ts';
-import { parseQuantity } from '../../src/hw/units.ts';
+import { HW_MODELS_DIR } from '../../src/arch/validate.ts';
+import { parseQuantity } from '../../src/arch/units.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stcsim-hw-'));
 const good = JSON.parse(fs.readFileSync(path.join(HW_MODELS_DIR, 'accelerators/stcb-default.json'), 'utf8')) as Record<string, unknown>;

@@ -1,7 +1,7 @@
 import test from 'ava';
-import { loadAccelerator, withChanges } from '../../src/hw/accelerator.ts';
+import { loadAccelerator, withChanges } from '../../src/arch/accelerator.ts';
 import { simulateMacLayer } from '../../src/hw/mac-layer.ts';
-import { geometry } from '../../src/hw/synthetic.ts';
+import { geometry } from '../../src/trace/synthetic.ts';
 
 const base = loadAccelerator('stcb-default');
 const clockHz = 5e8;

@@ -1,8 +1,8 @@
 import test from 'ava';
-import { loadAccelerator, withChanges } from '../../src/hw/accelerator.ts';
-import { listNodes, loadTech } from '../../src/energy/tech/load.ts';
-import { simulate } from '../../src/hw/simulate.ts';
-import { resnet18Trace } from '../../src/hw/synthetic.ts';
+import { loadAccelerator, withChanges } from '../../src/arch/accelerator.ts';
+import { listNodes, loadTech } from '../../src/arch/tech.ts';
+import { simulate } from '../../src/energy/price.ts';
+import { resnet18Trace } from '../../src/trace/synthetic.ts';
 import { count, traceOf } from './helpers.ts';
 
 const base = loadAccelerator('stcb-default');

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   importScaleSimTopology, parseScaleSimTopology, scaleSimTrace, ScaleSimError, type ScaleSimRow,
-} from '../../src/model/scalesim.ts';
+} from '../../src/trace/scalesim.ts';
 import { spikeStats } from '../../src/counts/spikes.ts';
 
 const FIXTURE = 'fixtures/scalesim/tiny-cifar.csv';
@@ -168,7 +168,9 @@ test('bad options and missing files give clear errors', (t) => {
 });
 
 test('the imported trace replays on the hardware model and prices in paper mode', async (t) => {
-  const { loadAccelerator, loadTech, simulate } = await import('../../src/hw/index.ts');
+  const { loadAccelerator } = await import('../../src/arch/accelerator.ts');
+  const { loadTech } = await import('../../src/arch/tech.ts');
+  const { simulate } = await import('../../src/energy/price.ts');
   const { paperEnergy, paperPreset } = await import('../../src/energy/paper.ts');
   const { trace } = importScaleSimTopology(FIXTURE, { timesteps: 4, seed: 9, firingRate: 0.1 });
   const counts = traceCounts(trace);

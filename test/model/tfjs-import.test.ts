@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { importLayersModel } from '../../src/model/tfjs-import.ts';
 import { inferShapes } from '../../src/model/shapes.ts';
 import { forwardBatch } from '../../src/run/forward.ts';
-import { PAPER_DEFAULTS } from '../../src/run/schedule.ts';
+import { PAPER_DEFAULTS } from '../../src/stcb/schedule.ts';
 import { cpuBackend, randomArray } from '../helpers.ts';
 
 test.before(cpuBackend);

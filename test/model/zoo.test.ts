@@ -7,7 +7,7 @@ import { zooGraph } from '../../src/model/zoo.ts';
 import { denseMacs, layerGeometry } from '../../src/trace/geometry.ts';
 import { initWeights } from '../../src/model/weights.ts';
 import { forwardBatch } from '../../src/run/forward.ts';
-import { PAPER_DEFAULTS } from '../../src/run/schedule.ts';
+import { PAPER_DEFAULTS } from '../../src/stcb/schedule.ts';
 import { cpuBackend, randomArray } from '../helpers.ts';
 
 test.before(cpuBackend);

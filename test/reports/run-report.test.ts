@@ -7,8 +7,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { profile, type ProfileFlags } from '../../src/cli/profile.ts';
-import { HW_MODELS_DIR } from '../../src/hw/validate.ts';
+import { profile } from '../../src/app/profile.ts';
+import type { ProfileFlags } from '../../src/run/profile-settings.ts';
+import { HW_MODELS_DIR } from '../../src/arch/validate.ts';
 import { countDisplayUnit, unitsBelow } from '../../src/reports/run-report.ts';
 import { citationOf, loadBibliography, sourceKeys } from '../../src/reports/provenance.ts';
 import { parseCsv } from '../../src/reports/table.ts';
@@ -21,7 +22,7 @@ const validateVl = new Ajv({ strict: false, allErrors: false, validateFormats: f
 const FLAGS: ProfileFlags = {
   timesteps: 8, vth0: 0.8, tau: 2, schedule: 'exp', images: 2, batch: 16, seed: 1, energyPreset: 'int32-45nm',
   spikingClassifier: false, hwImages: 16, hardware: true, accelerator: 'stcb-default', node: [45], backend: 'cpu',
-  json: false, progress: false, quiet: true,
+  json: false, progress: false,
 };
 
 const CHARTS = ['energy-by-component', 'waterfall', 'paper-energy', 'firing-rate'] as const;

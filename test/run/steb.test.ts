@@ -1,7 +1,7 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { encodeArray, encodeValue, stebEncode } from '../../src/run/steb.ts';
-import { representableMax, thresholds, SCHEDULE_KINDS, type StcbSettings } from '../../src/run/schedule.ts';
+import { encodeArray, encodeValue, stebEncode } from '../../src/stcb/steb.ts';
+import { representableMax, thresholds, SCHEDULE_KINDS, type StcbSettings } from '../../src/stcb/schedule.ts';
 import { cpuBackend, randomArray } from '../helpers.ts';
 
 test.before(cpuBackend);

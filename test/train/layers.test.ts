@@ -7,8 +7,8 @@ import { Steb, stebLayers, withStcbSettings } from '../../src/train/layers.ts';
 import { loadModel, saveModel, ModelFileError } from '../../src/train/io.ts';
 import { buildModel } from '../../src/train/build.ts';
 import { GraphBuilder } from '../../src/model/builder.ts';
-import { stebDecode } from '../../src/run/steb.ts';
-import type { StcbSettings } from '../../src/run/schedule.ts';
+import { stebDecode } from '../../src/stcb/steb.ts';
+import type { StcbSettings } from '../../src/stcb/schedule.ts';
 
 const S: StcbSettings = { timesteps: 8, vth0: 0.8, tau: 2, schedule: 'exp' };
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'stcsim-train-'));

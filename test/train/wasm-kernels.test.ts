@@ -1,6 +1,6 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import { registerWasmTrainingKernels } from '../../src/train/wasm-kernels.ts';
+import { registerWasmTrainingKernels } from '../../src/run/wasm-kernels.ts';
 import { initBackend } from '../../src/run/backend.ts';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];

@@ -10,10 +10,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { compareHashes, type HashChange, type RunHashes } from '../run/hashes.ts';
+import { compareHashes, type HashChange, type RunHashes } from '../util/hashes.ts';
 import { parseCsv } from '../reports/table.ts';
-import { UsageError } from './errors.ts';
-import { profile, type ProfileFlags, type RerunSpec } from './profile.ts';
+import { UsageError } from '../util/errors.ts';
+import type { ProfileFlags, RerunSpec } from '../run/profile-settings.ts';
+import { profile } from './profile.ts';
 
 export const REL_TOL = 1e-9;
 
@@ -160,7 +161,7 @@ export async function checkRun(summaryPath: string, options: { keepDir?: boolean
   const rerun = saved.rerun as RerunSpec;
   const dir = mkdtempSync(join(tmpdir(), 'stcsim-check-'));
   try {
-    const flags: ProfileFlags = { ...rerun.flags, out: dir, json: false, progress: false, charts: false, quiet: true };
+    const flags: ProfileFlags = { ...rerun.flags, out: dir, json: false, progress: false, charts: false };
     const explicit = new Set(rerun.explicit);
     const outcome = await profile(rerun.model, flags, (name) => explicit.has(name));
     const fresh: unknown = JSON.parse(readFileSync(join(outcome.outDir, 'summary.json'), 'utf8'));
@@ -205,11 +206,4 @@ export function formatCheck(r: CheckResult): string {
   if (r.ok) lines.push(`reproduced: ${r.identical} numbers identical (${what}; relative tolerance ${REL_TOL})`);
   else lines.push(`NOT reproduced: ${r.changes.length} number(s) changed, ${r.hashChanges.length} input hash(es) changed; ${r.identical} numbers identical (${what})`);
   return lines.join('\n') + '\n';
-}
-
-/** CLI entry: prints the report (or JSON) and returns the exit code (0 reproduced, 1 otherwise). */
-export async function runCheck(summaryPath: string, options: { json?: boolean } = {}): Promise<number> {
-  const r = await checkRun(summaryPath);
-  process.stdout.write(options.json === true ? JSON.stringify(r, null, 2) + '\n' : formatCheck(r));
-  return r.ok ? 0 : 1;
 }

@@ -63,6 +63,9 @@ export const DEFAULT_OPTIONS: Readonly<AcceleratorOptions> = Object.freeze({
   scaleClockWithNode: false,
 });
 
+/** Widened words for V(t)-scaled weights (options.scaledWeights): an 8-bit threshold mantissa. */
+export const SCALED_WEIGHT_EXTRA_BITS = 8;
+
 export interface SourcedNumber { value: number; source: string }
 
 /** How the LIF twin's neurons leak their membrane each step: u * beta, or u - (u >> k) (beta = 1 - 2^-k). */

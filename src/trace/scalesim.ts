@@ -21,11 +21,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { randomCodes } from '../hw/synthetic.ts';
+import { randomCodes } from './synthetic.ts';
 import { prng } from '../util/random.ts';
-import { PAPER_DEFAULTS, thresholds, type ScheduleKind } from '../run/schedule.ts';
-import { denseMacs, inputNeurons } from '../trace/geometry.ts';
-import type { LayerGeometry, SpikeLayerGeometry, SpikeTrace, SpikeTraceLayer } from '../trace/types.ts';
+import { PAPER_DEFAULTS, thresholds, type ScheduleKind } from '../stcb/schedule.ts';
+import { denseMacs, inputNeurons } from './geometry.ts';
+import type { LayerGeometry, SpikeLayerGeometry, SpikeTrace, SpikeTraceLayer } from './types.ts';
 
 /** Firing rate used when none is given: the same arbitrary value as `syntheticTrace` (an assumption, not a measurement). */
 export const DEFAULT_SCALESIM_FIRING_RATE = 0.15;

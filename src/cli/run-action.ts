@@ -1,8 +1,3 @@
-/** Errors a user can fix: printed as one line, no stack trace. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
 /** Runs a CLI action; any error ends the process with one clear message and exit code 2. */
 export async function runAction(action: () => Promise<void>): Promise<void> {
   try {

@@ -2,9 +2,9 @@
  * Report rows for hardware-mode results: pure functions from a SimResult to typed rows (one column
  * spec each, header names carry units). src/reports/hw-report.ts writes the files.
  */
-import { BUFFER_COMPONENTS, type LifLeak } from './accelerator.ts';
-import { STALL_CAUSES, type StallCause } from './stcb-layer.ts';
-import type { LayerResult, SimResult } from './simulate.ts';
+import { BUFFER_COMPONENTS, type LifLeak } from '../arch/accelerator.ts';
+import { STALL_CAUSES, type StallCause } from '../hw/stcb-layer.ts';
+import { energyByComponent, type SimResult } from '../energy/price.ts';
 
 type Cell = string | number;
 export interface Table { columns: string[]; rows: Record<string, Cell>[] }
@@ -43,24 +43,13 @@ export function accessRows(r: SimResult): Table {
   return { columns, rows };
 }
 
-function byComponent(l: LayerResult): Map<string, { dynamic: number; leakage: number }> {
-  const m = new Map<string, { dynamic: number; leakage: number }>();
-  for (const e of l.energy) {
-    const v = m.get(e.component) ?? { dynamic: 0, leakage: 0 };
-    if (e.action === 'leak') v.leakage += e.energyPJ;
-    else v.dynamic += e.energyPJ;
-    m.set(e.component, v);
-  }
-  return m;
-}
-
 /** energy.csv: layer x component: dynamic, leakage and total energy in pJ. */
 export function energyRows(r: SimResult): Table {
   const columns = ['layer', 'component', 'dynamic_energy_pJ', 'leakage_energy_pJ', 'energy_pJ'];
   const rows: Record<string, Cell>[] = [];
   for (const l of r.layers) {
-    for (const [component, v] of byComponent(l)) {
-      rows.push({ layer: l.layer, component, dynamic_energy_pJ: v.dynamic, leakage_energy_pJ: v.leakage, energy_pJ: v.dynamic + v.leakage });
+    for (const [component, v] of energyByComponent(l.energy)) {
+      rows.push({ layer: l.layer, component, dynamic_energy_pJ: v.dynamicPJ, leakage_energy_pJ: v.leakagePJ, energy_pJ: v.dynamicPJ + v.leakagePJ });
     }
   }
   return { columns, rows };

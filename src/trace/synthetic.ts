@@ -2,8 +2,8 @@
  * Synthetic spike traces for tests, benchmarks and trace-free design-space sweeps: network shapes
  * with random spike codes at a chosen per-step firing rate (seeded, reproducible).
  */
-import type { LayerGeometry, SpikeLayerGeometry, SpikeTrace, SpikeTraceLayer } from '../trace/types.ts';
-import type { ScheduleKind } from '../run/schedule.ts';
+import type { LayerGeometry, SpikeLayerGeometry, SpikeTrace, SpikeTraceLayer } from './types.ts';
+import type { ScheduleKind } from '../stcb/schedule.ts';
 
 import { prng } from '../util/random.ts';
 

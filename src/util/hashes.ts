@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { PROJECT_ROOT } from '../version.ts';
+import { PROJECT_ROOT } from './version.ts';
 
 export type HashGroup = Record<string, string>;
 

@@ -1,21 +1,22 @@
 /**
  * Hardware replay of a spike trace: every spiking layer of every image through the STCB
- * accelerator model, the MAC layers on the CAB lanes, then energy from the ERT (count x pJ) and
- * leakage (power x runtime, charged per cycle). Also two twins for comparison: the ANN twin on a
- * MAC array of the same compute area, and the conventional LIF-SNN twin (lif-layer.ts) that
- * replays the same spikes with membranes read and written every step. Pure function of
- * (trace, accelerator, technology).
+ * accelerator model, the MAC layers on the CAB lanes, and two twins for comparison: the ANN twin
+ * on a MAC array of the same compute area, and the conventional LIF-SNN twin (lif-layer.ts) that
+ * replays the same spikes with membranes read and written every step. Returns integer action
+ * counts, traffic and cycles only; src/energy/price.ts prices them. Pure function of
+ * (trace, accelerator, technology): the technology sets the clock and the twin's lane count.
  */
 import type { LayerGeometry, SpikeTrace, SpikeTraceLayer } from '../trace/types.ts';
-import { ANN_LEAKY_COMPONENTS, LEAKY_COMPONENTS, LIF_LEAKY_COMPONENTS, lifTwinSpec, type Accelerator, type LifLeak } from './accelerator.ts';
-import type { Tech } from '../energy/tech/load.ts';
-import { arithmeticAreaUm2, buildErt, energize, type ActionCount, type EnergyCell, type ErtEntry } from '../energy/ert.ts';
+import { lifTwinSpec, type Accelerator, type LifLeak } from '../arch/accelerator.ts';
+import type { Tech } from '../arch/tech.ts';
+import { arithmeticAreaUm2 } from '../arch/laws.ts';
+import type { ActionCount } from './actions.ts';
 import { spikeSummary } from './fanout.ts';
 import { emptyTraffic, simulateStcbLayer, STALL_CAUSES, zeroStalls, type LayerSim, type Traffic } from './stcb-layer.ts';
 import { simulateMacLayer } from './mac-layer.ts';
 import { lifOutputSpikes, outputSpikeSources, simulateLifLayer, type LifLayerSim } from './lif-layer.ts';
 
-export interface SimOptions {
+export interface ReplayOptions {
   /** Images of the trace to replay (default: all). */
   images?: number[];
   /** Skip the ANN twin (sweeps that do not need it). */
@@ -28,45 +29,28 @@ export interface SimOptions {
 export type LayerKind = LayerSim['kind'] | LifLayerSim['kind'];
 
 /** Per-layer simulation of any kind before energy (the LIF twin adds a membrane buffer and output spikes). */
-interface AnyLayerSim extends Omit<LayerSim, 'kind' | 'traffic'> {
+export interface AnyLayerSim extends Omit<LayerSim, 'kind' | 'traffic'> {
   kind: LayerKind;
   traffic: Traffic & { membrane_buffer?: { readBits: number; writeBits: number } };
   outputSpikes?: number;
 }
 
-export interface LayerResult extends AnyLayerSim {
+export interface LayerReplay extends AnyLayerSim {
   /** Images replayed (rows are sums over them). */
   images: number;
   runtimeS: number;
   utilisation: { encoder: number; ac: number; cab: number };
-  energy: EnergyCell[];
-  energyPJ: number;
 }
 
-export interface Totals {
-  cycles: number;
-  runtimeS: number;
-  energyPJ: number;
-  dynamicPJ: number;
-  leakagePJ: number;
-  energyByComponentPJ: Record<string, number>;
-  dramBytes: number;
-  spikes: number;
-  acs: number;
-}
-
-export interface SimResult {
+export interface Replay {
   accelerator: string;
-  tech: { node: string; provenance: string; voltageV: number; flavour: string; files: string[] };
   clockHz: number;
   images: number;
   timesteps: number;
-  ert: ErtEntry[];
-  layers: LayerResult[];
-  totals: Totals;
-  annTwin?: { macLanes: number; computeAreaUm2: number; layers: LayerResult[]; totals: Totals };
+  layers: LayerReplay[];
+  annTwin?: { macLanes: number; computeAreaUm2: number; layers: LayerReplay[] };
   /** Conventional LIF-SNN twin: same spikes and ACs, membranes read/written every step, no encoder or CAB. */
-  lifTwin?: { membraneBits: number; leak: LifLeak; lanes: number; layers: LayerResult[]; totals: Totals };
+  lifTwin?: { membraneBits: number; leak: LifLeak; lanes: number; layers: LayerReplay[] };
 }
 
 /** Clock at the node: the file's clock, divided by the delay ratio when options.scaleClockWithNode. */
@@ -108,17 +92,11 @@ function accumulate<L extends AnyLayerSim>(acc: L | undefined, x: L): L {
   return acc;
 }
 
-/**
- * Energy and utilisation of a summed layer. `lanes.mac` serve MAC layers, `lanes.cab` the per-output
- * stage of the other kinds (CAB or LIF neuron update); `leaky` are the components charged leakage.
- */
-function finishLayer(l: AnyLayerSim, images: number, accel: Accelerator, clockHz: number, ert: Map<string, ErtEntry>, lanes: { cab: number; mac: number }, leaky: readonly string[]): LayerResult {
-  const actions = [...l.actions, ...leaky.map((c) => ({ component: c, action: 'leak', count: l.cycles }))];
-  const energy = energize(actions, ert);
+/** Runtime and utilisation of a summed layer. `lanes.mac` serve MAC layers, `lanes.cab` the per-output stage of the other kinds (CAB or LIF neuron update). */
+function finishLayer(l: AnyLayerSim, images: number, accel: Accelerator, clockHz: number, lanes: { cab: number; mac: number }): LayerReplay {
   const cyc = Math.max(l.cycles, 1);
   return {
     ...l,
-    actions,
     images,
     runtimeS: l.cycles / clockHz,
     utilisation: {
@@ -126,33 +104,6 @@ function finishLayer(l: AnyLayerSim, images: number, accel: Accelerator, clockHz
       ac: l.work.acOps / (cyc * accel.acLanes),
       cab: (l.work.cabOps + l.work.macOps) / (cyc * (l.kind === 'mac' ? lanes.mac : lanes.cab)),
     },
-    energy,
-    energyPJ: energy.reduce((s, e) => s + e.energyPJ, 0),
-  };
-}
-
-function totalsOf(layers: readonly LayerResult[], clockHz: number): Totals {
-  const byComp: Record<string, number> = {};
-  let dyn = 0;
-  let leak = 0;
-  for (const l of layers) {
-    for (const e of l.energy) {
-      byComp[e.component] = (byComp[e.component] ?? 0) + e.energyPJ;
-      if (e.action === 'leak') leak += e.energyPJ;
-      else dyn += e.energyPJ;
-    }
-  }
-  const cycles = layers.reduce((s, l) => s + l.cycles, 0);
-  return {
-    cycles,
-    runtimeS: cycles / clockHz,
-    energyPJ: layers.reduce((s, l) => s + l.energyPJ, 0),
-    dynamicPJ: dyn,
-    leakagePJ: leak,
-    energyByComponentPJ: byComp,
-    dramBytes: layers.reduce((s, l) => s + (l.traffic.dram.readBits + l.traffic.dram.writeBits) / 8, 0),
-    spikes: layers.reduce((s, l) => s + l.spikes, 0),
-    acs: layers.reduce((s, l) => s + l.acs, 0),
   };
 }
 
@@ -166,10 +117,9 @@ export function annTwinLanes(accel: Accelerator, tech: Tech): { macLanes: number
   return { macLanes: Math.max(1, Math.floor(computeAreaUm2 / macAreaUm2)), computeAreaUm2, macAreaUm2 };
 }
 
-/** Replays `trace` on `accel` at `tech`. */
-export function simulate(trace: SpikeTrace, accel: Accelerator, tech: Tech, options: SimOptions = {}): SimResult {
+/** Replays `trace` on `accel` at `tech`: counts, traffic and cycles of the chip and its twins. */
+export function replay(trace: SpikeTrace, accel: Accelerator, tech: Tech, options: ReplayOptions = {}): Replay {
   const clockHz = clockAt(accel, tech);
-  const ert = buildErt(accel, tech, clockHz);
   const T = trace.timesteps;
   const images = options.images ?? Array.from({ length: trace.images }, (_, i) => i);
   const spiking = new Map<string, SpikeTraceLayer>(trace.layers.map((l) => [l.layer, l]));
@@ -206,17 +156,8 @@ export function simulate(trace: SpikeTrace, accel: Accelerator, tech: Tech, opti
     });
   }
   const chipLanes = { cab: accel.cabLanes, mac: accel.cabLanes };
-  const layers = order.map((n) => finishLayer(sums.get(n) as LayerSim, images.length, accel, clockHz, ert, chipLanes, LEAKY_COMPONENTS));
-  const result: SimResult = {
-    accelerator: accel.name,
-    tech: { node: tech.node, provenance: tech.provenance, voltageV: tech.voltageV, flavour: tech.flavour, files: tech.files },
-    clockHz,
-    images: images.length,
-    timesteps: T,
-    ert: [...ert.values()],
-    layers,
-    totals: totalsOf(layers, clockHz),
-  };
+  const layers = order.map((n) => finishLayer(sums.get(n) as LayerSim, images.length, accel, clockHz, chipLanes));
+  const result: Replay = { accelerator: accel.name, clockHz, images: images.length, timesteps: T, layers };
   if (options.annTwin !== false) {
     const { macLanes, computeAreaUm2 } = annTwinLanes(accel, tech);
     const all = new Map<string, LayerGeometry>([...macs, ...spiking]);
@@ -224,14 +165,14 @@ export function simulate(trace: SpikeTrace, accel: Accelerator, tech: Tech, opti
       const one = simulateMacLayer(all.get(name) as LayerGeometry, { accel, clockHz, lanes: macLanes, component: 'mac_array', multiplyAction: 'multiply', addAction: 'add', inputFromDram: idx === 0 });
       let acc: LayerSim | undefined;
       for (let i = 0; i < images.length; i++) acc = accumulate(acc, one);
-      return finishLayer(acc ?? { ...one, cycles: 0, actions: [], traffic: emptyTraffic(), stalls: zeroStalls() }, images.length, accel, clockHz, ert, { cab: macLanes, mac: macLanes }, ANN_LEAKY_COMPONENTS);
+      return finishLayer(acc ?? { ...one, cycles: 0, actions: [], traffic: emptyTraffic(), stalls: zeroStalls() }, images.length, accel, clockHz, { cab: macLanes, mac: macLanes });
     });
-    result.annTwin = { macLanes, computeAreaUm2, layers: twinLayers, totals: totalsOf(twinLayers, clockHz) };
+    result.annTwin = { macLanes, computeAreaUm2, layers: twinLayers };
   }
   if (wantLif) {
     // MAC layers run exactly as on the STCB chip; spiking layers are the LIF twin's.
-    const lifLayers = order.map((n) => finishLayer(lifSums.get(n) ?? (sums.get(n) as LayerSim), images.length, accel, clockHz, ert, { cab: lifSpec.lanes, mac: accel.cabLanes }, LIF_LEAKY_COMPONENTS));
-    result.lifTwin = { membraneBits: lifSpec.membraneBits, leak: lifSpec.leak, lanes: lifSpec.lanes, layers: lifLayers, totals: totalsOf(lifLayers, clockHz) };
+    const lifLayers = order.map((n) => finishLayer(lifSums.get(n) ?? (sums.get(n) as LayerSim), images.length, accel, clockHz, { cab: lifSpec.lanes, mac: accel.cabLanes }));
+    result.lifTwin = { membraneBits: lifSpec.membraneBits, leak: lifSpec.leak, lanes: lifSpec.lanes, layers: lifLayers };
   }
   return result;
 }

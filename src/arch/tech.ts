@@ -4,8 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseQuantity } from '../../hw/units.ts';
-import { HW_MODELS_DIR, HwModelError, readJson, validateAgainst } from '../../hw/validate.ts';
+import { parseQuantity } from './units.ts';
+import { HW_MODELS_DIR, HwModelError, readJson, validateAgainst } from './validate.ts';
 import { logInterpolate, scalesBetween, type NodeCoefficients, type Scales } from './scaling.ts';
 
 export interface SourcedValue { value: number; source: string }
