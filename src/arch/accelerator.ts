@@ -13,15 +13,9 @@ export type ComponentName =
 
 export const BUFFER_COMPONENTS = ['weight_buffer', 'act_buffer', 'spike_buffer', 'psum_buffer'] as const;
 export type BufferName = (typeof BUFFER_COMPONENTS)[number];
+/** Components whose leakage an accelerator file may state (`leakage`). */
 export const LEAKY_COMPONENTS = ['encoder', 'ac_array', 'cab', ...BUFFER_COMPONENTS] as const;
 export type LeakyComponent = (typeof LEAKY_COMPONENTS)[number];
-/**
- * Components of the LIF twin that leak: no encoder (its neurons spike themselves) and no CAB; the
- * neuron-update lanes and a membrane buffer (sized like the psum buffer) instead.
- */
-/** The ANN twin has no encoder, AC array, CAB or spike buffer: a MAC array and the other buffers. */
-export const ANN_LEAKY_COMPONENTS = ['mac_array', 'weight_buffer', 'act_buffer', 'psum_buffer'] as const;
-export const LIF_LEAKY_COMPONENTS = ['ac_array', 'lif_neuron', ...BUFFER_COMPONENTS, 'membrane_buffer'] as const;
 
 export interface BufferSpec {
   /** Capacity in bits (Infinity when unlimited). */

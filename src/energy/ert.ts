@@ -3,14 +3,11 @@
  * with its source and the scaling applied. Built once per (accelerator, technology); energy is
  * then sum over actions of count x pJ (energize). Action counts never carry energy themselves.
  */
-import type { Accelerator, BufferName, LeakyComponent } from '../arch/accelerator.ts';
-import { BUFFER_COMPONENTS, LEAKY_COMPONENTS, lifTwinSpec } from '../arch/accelerator.ts';
-import type { SourcedValue, Tech } from '../arch/tech.ts';
+import type { Accelerator } from '../arch/accelerator.ts';
+import { componentSpecs, type ActionUnit, type ComponentSpec, type Estimate } from '../arch/components.ts';
+import type { Tech } from '../arch/tech.ts';
 import type { ActionCount } from '../hw/actions.ts';
-import { sramPJPerBit, widthLaw } from '../arch/laws.ts';
-
-/** What one counted action is: an operation, one bit moved, or one cycle of leakage. */
-export type ActionUnit = 'op' | 'bit' | 'cycle';
+import { sig4 } from '../util/format.ts';
 
 export interface ErtEntry {
   component: string;
@@ -26,7 +23,6 @@ export interface ErtEntry {
   scaling: string;
 }
 
-
 export interface EnergyCell extends ActionCount {
   pJ: number;
   energyPJ: number;
@@ -36,103 +32,41 @@ export type Ert = Map<string, ErtEntry>;
 
 export const ertKey = (component: string, action: string): string => `${component}.${action}`;
 
-
-function fmt(x: number): string {
-  return Number(x.toPrecision(4)).toString();
-}
-
 /**
- * Builds the ERT for an accelerator at a technology node. Logic and SRAM energies scale with the
- * Stillmaker-Baas energy ratio; DRAM energies do not (separate chip); leakage power scales with
- * the power ratio and is charged per cycle at the accelerator's clock.
+ * Builds the ERT for an accelerator at a technology node from the component registry
+ * (src/arch/components.ts). Logic and SRAM energies scale with the Stillmaker-Baas energy ratio;
+ * DRAM energies do not (separate chip); leakage power scales with the power ratio and is charged
+ * per cycle at the accelerator's clock. Action entries come first (registry order), then leakage:
+ * the STCB chip's components first, then the twins' own.
  */
 export function buildErt(accel: Accelerator, tech: Tech, clockHz: number): Ert {
   const ert: Ert = new Map();
   const eScale = tech.scales.energy;
-  const scaleText = `x${fmt(eScale)} E(${tech.node}@${fmt(tech.voltageV)}V)/E(45nm@${fmt(tech.referenceVoltageV)}V) [${tech.scalesSource}]`;
-  const put = (component: string, action: string, unit: ActionUnit, ref: { value: number; source: string }, estimator: string, scaled: 'energy' | 'none' | 'power'): void => {
+  const energyScaling = `x${sig4(eScale)} E(${tech.node}@${sig4(tech.voltageV)}V)/E(45nm@${sig4(tech.referenceVoltageV)}V) [${tech.scalesSource}]`;
+  const powerScaling = `x${sig4(tech.scales.power)} P(${tech.node}@${sig4(tech.voltageV)}V)/P(45nm@${sig4(tech.referenceVoltageV)}V) [${tech.scalesSource}], / ${sig4(clockHz / 1e6)} MHz`;
+  const put = (component: string, action: string, unit: ActionUnit, ref: Estimate, factor: number, scaling: string): void => {
     const key = ertKey(component, action);
     const user = tech.overridesPJ[key];
     if (user) {
       ert.set(key, { component, action, pJ: user.value, unit, source: user.source === 'user' ? 'user' : user.source, estimator: 'user', scaling: 'none (explicit value in tech file or override)' });
       return;
     }
-    const factor = scaled === 'energy' ? eScale : scaled === 'power' ? tech.scales.power : 1;
-    const scaling = scaled === 'energy' ? scaleText
-      : scaled === 'power' ? `x${fmt(tech.scales.power)} P(${tech.node}@${fmt(tech.voltageV)}V)/P(45nm@${fmt(tech.referenceVoltageV)}V) [${tech.scalesSource}], / ${fmt(clockHz / 1e6)} MHz`
-      : 'none';
-    ert.set(key, { component, action, pJ: ref.value * factor, unit, source: ref.source, estimator, scaling });
+    ert.set(key, { component, action, pJ: ref.value * factor, unit, source: ref.source, estimator: ref.estimator, scaling });
   };
-  const ref = tech.referencePJ;
-  const add = (bits: number) => widthLaw(ref, 'int_add', bits);
-  const mult = (bits: number) => widthLaw(ref, 'int_mult', bits);
-  const lawText = (what: string, bits: number) => `${what} ${bits}b, power law between 8b and 32b`;
-
-  put('encoder', 'compare', 'op', add(accel.activationBits), lawText('int add (compare)', accel.activationBits), 'energy');
-  put('encoder', 'subtract', 'op', add(accel.activationBits), lawText('int add (subtract)', accel.activationBits), 'energy');
-  put('ac_array', 'add', 'op', add(accel.psumBits), lawText('int add', accel.psumBits), 'energy');
-  put('cab', 'multiply', 'op', mult(accel.psumBits), lawText('int mult', accel.psumBits), 'energy');
-  put('cab', 'shift', 'op', add(accel.accumulatorBits), lawText('shift ~ int add', accel.accumulatorBits), 'energy');
-  put('cab', 'add', 'op', add(accel.accumulatorBits), lawText('int add', accel.accumulatorBits), 'energy');
-  const macBits = Math.max(accel.weightBits, accel.activationBits);
-  put('cab', 'mac_multiply', 'op', mult(macBits), lawText('int mult', macBits), 'energy');
-  put('cab', 'mac_add', 'op', add(accel.accumulatorBits), lawText('int add', accel.accumulatorBits), 'energy');
-  put('bn', 'multiply', 'op', mult(accel.activationBits), lawText('int mult', accel.activationBits), 'energy');
-  put('bn', 'add', 'op', add(accel.activationBits), lawText('int add', accel.activationBits), 'energy');
-  put('mac_array', 'multiply', 'op', mult(macBits), lawText('int mult', macBits), 'energy');
-  put('mac_array', 'add', 'op', add(accel.accumulatorBits), lawText('int add', accel.accumulatorBits), 'energy');
-  for (const b of BUFFER_COMPONENTS as readonly BufferName[]) {
-    const spec = accel.buffers[b];
-    const bankBits = spec.capacityBits / spec.banks;
-    const e = sramPJPerBit(ref, bankBits);
-    const size = Number.isFinite(bankBits) ? `${fmt(bankBits / 8192)} KiB bank` : 'unlimited (1 MiB bank assumed)';
-    put(b, 'read', 'bit', e, `SRAM ${size}, log-log between 8 KiB/32 KiB/1 MiB 64-bit accesses, /64`, 'energy');
-    put(b, 'write', 'bit', e, `SRAM ${size}, write = read`, 'energy');
+  const specs = componentSpecs(accel);
+  for (const c of specs) {
+    for (const a of c.actions) {
+      const scaled = a.scaling === 'energy';
+      put(c.name, a.action, a.unit, a.energyPJ(tech), scaled ? eScale : 1, scaled ? energyScaling : 'none');
+    }
   }
-  // LIF twin (docs/hardware.md, "LIF-SNN twin"): neuron ops at the membrane width with the same
-  // adder/multiplier laws as the CAB; `leak_*` is the membrane leak op (`.leak` is leakage power).
-  const lif = lifTwinSpec(accel);
-  const mb = lif.membraneBits;
-  put('lif_neuron', 'integrate', 'op', add(mb), lawText('int add (u += I(t))', mb), 'energy');
-  put('lif_neuron', 'bias', 'op', add(mb), lawText('int add (bias / folded BN shift current)', mb), 'energy');
-  put('lif_neuron', 'leak_multiply', 'op', mult(mb), lawText('int mult (u * beta)', mb), 'energy');
-  put('lif_neuron', 'leak_shift', 'op', add(mb), lawText('shift-subtract u - (u >> k) ~ int add', mb), 'energy');
-  put('lif_neuron', 'compare', 'op', add(mb), lawText('int add (compare u with threshold)', mb), 'energy');
-  put('lif_neuron', 'reset', 'op', add(mb), lawText('int add (subtract threshold on a spike)', mb), 'energy');
-  {
-    const spec = accel.buffers.psum_buffer;
-    const bankBits = spec.capacityBits / spec.banks;
-    const e = sramPJPerBit(ref, bankBits);
-    const size = Number.isFinite(bankBits) ? `${fmt(bankBits / 8192)} KiB bank` : 'unlimited (1 MiB bank assumed)';
-    put('membrane_buffer', 'read', 'bit', e, `SRAM ${size} (sized like psum_buffer), log-log between 8 KiB/32 KiB/1 MiB 64-bit accesses, /64`, 'energy');
-    put('membrane_buffer', 'write', 'bit', e, `SRAM ${size} (sized like psum_buffer), write = read`, 'energy');
+  const onChip = (c: ComponentSpec): boolean => (c.leaksOn ?? c.chips).includes('stcb');
+  for (const c of [...specs.filter(onChip), ...specs.filter((c) => !onChip(c))]) {
+    if (!c.leakageMW) continue;
+    const p = c.leakageMW(tech);
+    // pJ per cycle = mW * 1e-3 W / clockHz * 1e12 pJ/J.
+    put(c.name, 'leak', 'cycle', { ...p, value: (p.value * 1e9) / clockHz }, tech.scales.power, powerScaling);
   }
-  const dram = tech.dramPJPerBit[accel.dramType];
-  if (!dram) throw new Error(`tech ${tech.node} has no DRAM energy for type ${accel.dramType}`);
-  put('dram', 'read', 'bit', dram, `${accel.dramType} per bit`, 'none');
-  put('dram', 'write', 'bit', dram, `${accel.dramType} per bit`, 'none');
-  for (const c of LEAKY_COMPONENTS as readonly LeakyComponent[]) {
-    const p = accel.leakageMW[c];
-    // mW / Hz = 1e-3 J per cycle / 1e... : pJ per cycle = mW * 1e-3 / clockHz * 1e12.
-    const perCycle = p ? { value: (p.value * 1e9) / clockHz, source: p.source } : { value: 0, source: 'stcsim-assumption' };
-    put(c, 'leak', 'cycle', perCycle, p ? `leakage ${fmt(p.value)} mW at 45 nm` : 'no leakage given', 'power');
-  }
-  // ANN twin leakage: its MAC array has the compute area of the encoder, AC and CAB lanes together
-  // (that is how its lane count is chosen), so it is charged their summed leakage power.
-  const compute = (['encoder', 'ac_array', 'cab'] as const).map((c) => accel.leakageMW[c]);
-  const computeMW = compute.reduce((a, p) => a + (p?.value ?? 0), 0);
-  const computeSource = compute.find((p) => p !== undefined)?.source ?? 'stcsim-assumption';
-  put('mac_array', 'leak', 'cycle', { value: (computeMW * 1e9) / clockHz, source: computeSource },
-    `leakage of encoder + ac_array + cab (${fmt(computeMW)} mW at 45 nm): same compute area`, 'power');
-  // LIF twin leakage from the file's own values: the neuron lanes leak like the CAB lanes they
-  // replace (scaled by the lane ratio), the membrane buffer like the psum buffer it is sized after.
-  const cab = accel.leakageMW.cab;
-  const laneRatio = lif.lanes / accel.cabLanes;
-  put('lif_neuron', 'leak', 'cycle', cab ? { value: (cab.value * laneRatio * 1e9) / clockHz, source: cab.source } : { value: 0, source: 'stcsim-assumption' },
-    cab ? `leakage of cab (${fmt(cab.value)} mW at 45 nm) x ${fmt(laneRatio)} lane ratio` : 'no leakage given', 'power');
-  const ps = accel.leakageMW.psum_buffer;
-  put('membrane_buffer', 'leak', 'cycle', ps ? { value: (ps.value * 1e9) / clockHz, source: ps.source } : { value: 0, source: 'stcsim-assumption' },
-    ps ? `leakage of psum_buffer (${fmt(ps.value)} mW at 45 nm), same size` : 'no leakage given', 'power');
   return ert;
 }
 

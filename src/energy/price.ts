@@ -3,7 +3,8 @@
  * entry, plus leakage (power x runtime, charged per cycle) of the components each chip has.
  * `simulate` is the one entry point that replays and prices.
  */
-import { ANN_LEAKY_COMPONENTS, LEAKY_COMPONENTS, LIF_LEAKY_COMPONENTS, type Accelerator, type LifLeak } from '../arch/accelerator.ts';
+import type { Accelerator, LifLeak } from '../arch/accelerator.ts';
+import { leakyComponents } from '../arch/components.ts';
 import type { Tech } from '../arch/tech.ts';
 import type { SpikeTrace } from '../trace/types.ts';
 import { replay, type LayerReplay, type ReplayOptions } from '../hw/replay.ts';
@@ -90,7 +91,7 @@ function priceChip(layers: readonly LayerReplay[], ert: Ert, leaky: readonly str
 export function simulate(trace: SpikeTrace, accel: Accelerator, tech: Tech, options: ReplayOptions = {}): SimResult {
   const r = replay(trace, accel, tech, options);
   const ert = buildErt(accel, tech, r.clockHz);
-  const chip = priceChip(r.layers, ert, LEAKY_COMPONENTS, r.clockHz);
+  const chip = priceChip(r.layers, ert, leakyComponents(accel, 'stcb'), r.clockHz);
   const result: SimResult = {
     accelerator: r.accelerator,
     tech: { node: tech.node, provenance: tech.provenance, voltageV: tech.voltageV, flavour: tech.flavour, files: tech.files },
@@ -100,7 +101,7 @@ export function simulate(trace: SpikeTrace, accel: Accelerator, tech: Tech, opti
     ert: [...ert.values()],
     ...chip,
   };
-  if (r.annTwin) result.annTwin = { macLanes: r.annTwin.macLanes, computeAreaUm2: r.annTwin.computeAreaUm2, ...priceChip(r.annTwin.layers, ert, ANN_LEAKY_COMPONENTS, r.clockHz) };
-  if (r.lifTwin) result.lifTwin = { membraneBits: r.lifTwin.membraneBits, leak: r.lifTwin.leak, lanes: r.lifTwin.lanes, ...priceChip(r.lifTwin.layers, ert, LIF_LEAKY_COMPONENTS, r.clockHz) };
+  if (r.annTwin) result.annTwin = { macLanes: r.annTwin.macLanes, computeAreaUm2: r.annTwin.computeAreaUm2, ...priceChip(r.annTwin.layers, ert, leakyComponents(accel, 'ann'), r.clockHz) };
+  if (r.lifTwin) result.lifTwin = { membraneBits: r.lifTwin.membraneBits, leak: r.lifTwin.leak, lanes: r.lifTwin.lanes, ...priceChip(r.lifTwin.layers, ert, leakyComponents(accel, 'lif'), r.clockHz) };
   return result;
 }
