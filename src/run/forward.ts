@@ -10,6 +10,7 @@ import type { ShapeMap } from '../model/shapes.ts';
 import type { BatchNormParams, NetworkWeights, WeightLayerParams } from '../model/weights.ts';
 import { thresholds, type StcbSettings } from '../stcb/schedule.ts';
 import { encodeArray } from '../stcb/steb.ts';
+import { quantizeActivations } from '../stcb/quantize.ts';
 
 export interface RunOptions {
   settings: StcbSettings;
@@ -20,6 +21,8 @@ export interface RunOptions {
   calibrateBatchNorm?: boolean;
   /** Download every STEB's spike codes (default true). */
   recordCodes?: boolean;
+  /** Width of the activation words the encoders read (default: full precision). */
+  activationBits?: number;
 }
 
 export interface BatchRun {
@@ -76,7 +79,10 @@ function apply(n: LayerNode, ins: tf.Tensor[], w: NetworkWeights, opts: RunOptio
     case 'relu':
       return tf.relu(x);
     case 'steb': {
-      const enc = encodeArray(x.dataSync() as Float32Array, thresholds(opts.settings));
+      const v = thresholds(opts.settings);
+      const words = opts.activationBits === undefined ? (x.dataSync() as Float32Array)
+        : quantizeActivations(Float32Array.from(x.dataSync() as Float32Array), v.reduce((a, b) => a + b, 0), opts.activationBits);
+      const enc = encodeArray(words, v);
       if (opts.recordCodes !== false) codes.set(n.name, enc.codes);
       return tf.tensor(enc.decoded, x.shape);
     }

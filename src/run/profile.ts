@@ -15,6 +15,8 @@ import type { SpikeTrace } from '../trace/types.ts';
 import { forwardBatch } from './forward.ts';
 import type { ImageSet } from './inputs.ts';
 import { thresholds, validateSettings, type StcbSettings } from '../stcb/schedule.ts';
+import { checkBits, type QuantSpec } from '../stcb/quantize.ts';
+import { disposeQuantized, quantizeNetworkWeights } from '../model/quantize.ts';
 
 export interface ProfileOptions extends StcsnnOptions {
   settings: StcbSettings;
@@ -22,6 +24,8 @@ export interface ProfileOptions extends StcsnnOptions {
   batch: number;
   /** Keep the spike codes of the first N images as a trace for hardware replay (0 = none). */
   traceImages: number;
+  /** Word widths of the hardware the network runs on (weights and encoder inputs quantised); absent: float32. */
+  quantization?: QuantSpec;
   onBatch?: (done: number, total: number) => void;
 }
 
@@ -42,8 +46,19 @@ export interface ProfileRun {
   elapsedMs: number;
 }
 
-export function profileNetwork(model: Graph, weights: NetworkWeights, input: ImageSet, opts: ProfileOptions): ProfileRun {
+export function profileNetwork(model: Graph, givenWeights: NetworkWeights, input: ImageSet, opts: ProfileOptions): ProfileRun {
   validateSettings(opts.settings);
+  const q = opts.quantization ?? {};
+  if (q.activationBits !== undefined) checkBits(q.activationBits, 'activation width');
+  const weights = q.weightBits === undefined ? givenWeights : quantizeNetworkWeights(givenWeights, q.weightBits);
+  try {
+    return runProfile(model, weights, input, opts);
+  } finally {
+    if (weights !== givenWeights) disposeQuantized(weights, givenWeights);
+  }
+}
+
+function runProfile(model: Graph, weights: NetworkWeights, input: ImageSet, opts: ProfileOptions): ProfileRun {
   if (!Number.isInteger(opts.batch) || opts.batch < 1) throw new RangeError(`batch must be a positive integer, got ${opts.batch}`);
   const start = performance.now();
   const graph = toStcsnn(model, opts);
@@ -65,7 +80,7 @@ export function profileNetwork(model: Graph, weights: NetworkWeights, input: Ima
     const count = Math.min(opts.batch, n - first);
     const x = tf.tensor4d(input.images.subarray(first * per, (first + count) * per), [count, h, w, c]);
     // Untrained weights: batch-norm statistics come from the first batch and are then fixed.
-    const run = forwardBatch(graph, shapes, weights, x, { settings: opts.settings, calibrateBatchNorm: !weights.trained });
+    const run = forwardBatch(graph, shapes, weights, x, { settings: opts.settings, calibrateBatchNorm: !weights.trained, activationBits: opts.quantization?.activationBits });
     x.dispose();
     if (input.labels) {
       const predicted = tf.tidy(() => tf.argMax(run.logits, 1)).dataSync();
