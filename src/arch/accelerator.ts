@@ -91,6 +91,17 @@ export function lifTwinSpec(a: Accelerator): LifTwinSpec {
   };
 }
 
+/** Dataflows of the ANN twin's systolic array (SCALE-Sim's names); 'best' picks the fastest per layer. */
+export type SystolicDataflow = 'ws' | 'os' | 'is';
+export const SYSTOLIC_DATAFLOWS: readonly SystolicDataflow[] = ['ws', 'os', 'is'];
+
+/** Explicit ANN-twin array settings of a file (`annTwin`); unset: sized from the compute area, best dataflow. */
+export interface AnnTwinSettings {
+  rows?: number;
+  cols?: number;
+  dataflow?: SystolicDataflow | 'best';
+}
+
 export interface Accelerator {
   name: string;
   /** File it came from ('' when built in code). */
@@ -117,6 +128,8 @@ export interface Accelerator {
   options: AcceleratorOptions;
   /** Settings of the LIF-SNN twin (simulate's lifTwin); absent fields take lifTwinSpec's defaults. */
   lifTwin?: LifTwinSettings;
+  /** Settings of the ANN twin's systolic array; absent fields are sized from the compute area. */
+  annTwin?: AnnTwinSettings;
 }
 
 /** JSON shape of an accelerator file (after schema validation). */
@@ -134,6 +147,7 @@ export interface AcceleratorJson {
   leakage: Partial<Record<LeakyComponent, SourcedJson>>;
   options: Partial<AcceleratorOptions>;
   lifTwin?: { membrane?: string; leak?: LifLeak; lanes?: number };
+  annTwin?: AnnTwinSettings;
 }
 
 const BUFFER_KEYS: Record<BufferName, keyof AcceleratorJson['buffers']> = {
@@ -187,6 +201,10 @@ export function parseAccelerator(json: unknown, file = '<inline>'): Accelerator 
     if (j.lifTwin.lanes !== undefined) lif.lanes = j.lifTwin.lanes;
     if (lif.membraneBits === 0) throw new Error(at('/lifTwin/membrane: must be > 0'));
     accel.lifTwin = lif;
+  }
+  if (j.annTwin) {
+    if ((j.annTwin.rows === undefined) !== (j.annTwin.cols === undefined)) throw new Error(at('/annTwin: give both rows and cols, or neither'));
+    accel.annTwin = { ...j.annTwin };
   }
   if (!(accel.clockHz > 0)) throw new Error(at('/clock: must be > 0'));
   if (accel.dramBitsPerSecond === 0) throw new Error(at('/dram/bandwidth: must be > 0'));
