@@ -13,8 +13,8 @@ export type ComponentName =
 
 export const BUFFER_COMPONENTS = ['weight_buffer', 'act_buffer', 'spike_buffer', 'psum_buffer'] as const;
 export type BufferName = (typeof BUFFER_COMPONENTS)[number];
-/** Components whose leakage an accelerator file may state (`leakage`). */
-export const LEAKY_COMPONENTS = ['encoder', 'ac_array', 'cab', ...BUFFER_COMPONENTS] as const;
+/** Components whose leakage an accelerator file may state (`leakage`): an explicit override of the cost laws. */
+export const LEAKY_COMPONENTS = ['encoder', 'ac_array', 'cab', ...BUFFER_COMPONENTS, 'mac_array', 'lif_neuron', 'membrane_buffer'] as const;
 export type LeakyComponent = (typeof LEAKY_COMPONENTS)[number];
 
 export interface BufferSpec {
@@ -123,7 +123,7 @@ export interface Accelerator {
   dramType: 'LPDDR4' | 'HBM2' | 'GDDR5' | 'DDR3';
   /** DRAM bandwidth in bits/s (Infinity when unlimited). */
   dramBitsPerSecond: number;
-  /** Leakage power per component at the 45 nm reference, mW. */
+  /** Explicit leakage overrides per component at the 45 nm reference, mW (absent: the technology's laws). */
   leakageMW: Partial<Record<LeakyComponent, SourcedNumber>>;
   options: AcceleratorOptions;
   /** Settings of the LIF-SNN twin (simulate's lifTwin); absent fields take lifTwinSpec's defaults. */
@@ -144,7 +144,7 @@ export interface AcceleratorJson {
   cab: { lanes: number };
   buffers: Record<'weights' | 'activations' | 'spikes' | 'psums', BufferJson>;
   dram: { type: Accelerator['dramType']; bandwidth: string; source?: string };
-  leakage: Partial<Record<LeakyComponent, SourcedJson>>;
+  leakage?: Partial<Record<LeakyComponent, SourcedJson>>;
   options: Partial<AcceleratorOptions>;
   lifTwin?: { membrane?: string; leak?: LifLeak; lanes?: number };
   annTwin?: AnnTwinSettings;
@@ -172,7 +172,7 @@ export function parseAccelerator(json: unknown, file = '<inline>'): Accelerator 
     if (buffers[name].portBits === 0) throw new Error(at(`/buffers/${key}/portWidth: must be > 0`));
   }
   const leakageMW: Accelerator['leakageMW'] = {};
-  for (const [c, v] of Object.entries(j.leakage) as [LeakyComponent, SourcedJson][]) {
+  for (const [c, v] of Object.entries(j.leakage ?? {}) as [LeakyComponent, SourcedJson][]) {
     leakageMW[c] = { value: parseQuantity(v.value, 'power', at(`/leakage/${c}/value`)), source: v.source };
   }
   const accel: Accelerator = {

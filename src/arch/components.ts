@@ -9,7 +9,7 @@
  * count its actions in src/hw/ (docs/architecture.md, "Adding a component").
  */
 import { BUFFER_COMPONENTS, lifTwinSpec, type Accelerator, type BufferName, type LeakyComponent } from './accelerator.ts';
-import { sramPJPerBit, widthLaw } from './laws.ts';
+import { arithmeticAreaUm2, logicLeakageMW, registerAreaUm2, sramAreaUm2, sramLeakageMW, sramPJPerBit, widthLaw, type SramShape } from './laws.ts';
 import type { SourcedValue, Tech } from './tech.ts';
 import { sig4 } from '../util/format.ts';
 
@@ -38,6 +38,8 @@ export interface ComponentSpec {
   name: string;
   chips: readonly Chip[];
   actions: readonly ActionSpec[];
+  /** Area at the reference node, um^2 (scaled with the node's area factor); undefined: off chip or none. */
+  areaUm2?: (tech: Tech) => Estimate;
   /** Leakage power at the reference node, mW (scaled with the power ratio); undefined: does not leak. */
   leakageMW?: (tech: Tech) => Estimate;
   /** Chips charged this leakage (default: `chips`); the LIF twin uses the CAB for MAC layers, but its neuron lanes replace the CAB's leakage. */
@@ -54,52 +56,109 @@ function arith(action: string, kind: 'int_add' | 'int_mult', bits: number, what:
   };
 }
 
-/** Read and write of an SRAM of `bankBits` per bank, per bit moved. */
-function sramActions(bankBits: number, sizedLike = ''): ActionSpec[] {
-  const size = Number.isFinite(bankBits) ? `${sig4(bankBits / 8192)} KiB bank` : 'unlimited (1 MiB bank assumed)';
-  const est = (t: Tech, what: string): Estimate => ({ ...sramPJPerBit(t.referencePJ, bankBits), estimator: what });
+/** Read and write of an SRAM, per bit moved (one access / its width). */
+function sramActions(shape: SramShape, label: string): ActionSpec[] {
+  const est = (t: Tech, op: 'read' | 'write'): Estimate => ({
+    value: sramPJPerBit(t, shape, op),
+    source: 'cacti7-45nm',
+    estimator: `SRAM ${label} ${op}: [(1-h) E64(bank) + h E64(array)] x width x ports law, per bit`,
+  });
   return [
-    { action: 'read', unit: 'bit', scaling: 'energy', energyPJ: (t) => est(t, `SRAM ${size}${sizedLike}, log-log between 8 KiB/32 KiB/1 MiB 64-bit accesses, /64`) },
-    { action: 'write', unit: 'bit', scaling: 'energy', energyPJ: (t) => est(t, `SRAM ${size}${sizedLike}, write = read`) },
+    { action: 'read', unit: 'bit', scaling: 'energy', energyPJ: (t) => est(t, 'read') },
+    { action: 'write', unit: 'bit', scaling: 'energy', energyPJ: (t) => est(t, 'write') },
   ];
 }
 
-const NO_LEAKAGE: Estimate = { value: 0, source: 'stcsim-assumption', estimator: 'no leakage given' };
+function sramLabel(shape: SramShape): string {
+  if (!Number.isFinite(shape.capacityBits)) return 'unlimited (1 MiB banks assumed)';
+  const port = Number.isFinite(shape.portBits) ? `${shape.portBits}-bit` : '64-bit';
+  return `${sig4(shape.capacityBits / 8192)} KiB, ${shape.banks} bank(s), ${port} ${shape.ports}`;
+}
 
-/** The leakage a file states for a component (an explicit value per component). */
-function fileLeakage(a: Accelerator, c: LeakyComponent): () => Estimate {
+/** An SRAM buffer component: access energies, area and leakage from the SRAM laws (leakage overridable). */
+function sramComponent(name: string, chips: readonly Chip[], shape: SramShape, override: Estimate | undefined, sizedLike = ''): ComponentSpec {
+  const label = `${sramLabel(shape)}${sizedLike}`;
+  return {
+    name, chips, actions: sramActions(shape, label),
+    areaUm2: (t) => ({ value: sramAreaUm2(t, shape), source: t.laws.sram.areaPerBitUm2.source, estimator: `SRAM ${label}: bits x ${sig4(t.laws.sram.areaPerBitUm2.value)} um^2/bit x banking x ports` }),
+    leakageMW: (t) => override ?? {
+      value: sramLeakageMW(t, shape), source: t.laws.leakage.sramPerBitMW.source,
+      estimator: `SRAM ${label}, ${t.laws.devices} cells: (${sig4(t.laws.leakage.sramPerArrayMW.value)} mW + bits x ${sig4(t.laws.leakage.sramPerBitMW.value * 1e6)} nW) x banking x ports`,
+    },
+  };
+}
+
+/** Logic of `areaOf` um^2: its area, and leakage per area of the technology's device flavour (or the file's override). */
+function logic(areaOf: (t: Tech) => number, what: string, override: Estimate | undefined): Pick<ComponentSpec, 'areaUm2' | 'leakageMW'> {
+  return {
+    areaUm2: (t) => ({ value: areaOf(t), source: 'horowitz2014', estimator: what }),
+    leakageMW: (t) => override ?? {
+      value: logicLeakageMW(t, areaOf(t)), source: t.laws.leakage.logicPerAreaMWPerUm2.source,
+      estimator: `area x ${sig4(t.laws.leakage.logicPerAreaMWPerUm2.value * 1e6)} nW/um^2 (${t.laws.devices} devices)`,
+    },
+  };
+}
+
+/** The leakage a file states for a component, marked as an explicit override; undefined: use the laws. */
+function fileLeakage(a: Accelerator, c: LeakyComponent): Estimate | undefined {
   const p = a.leakageMW[c];
-  return () => (p ? { value: p.value, source: p.source, estimator: `leakage ${sig4(p.value)} mW at 45 nm` } : NO_LEAKAGE);
+  return p ? { value: p.value, source: p.source, estimator: `explicit override in the accelerator file: ${sig4(p.value)} mW at 45 nm` } : undefined;
 }
 
 const BUFFER_CHIPS: Record<BufferName, readonly Chip[]> = {
   weight_buffer: ['stcb', 'ann', 'lif'], act_buffer: ['stcb', 'ann', 'lif'], spike_buffer: ['stcb', 'lif'], psum_buffer: ['stcb', 'ann', 'lif'],
 };
 
+/** Area of one systolic processing element at 45 nm: multiplier, adder and its weight, input and psum registers. */
+export function macPeAreaUm2(a: Accelerator, t: Tech): number {
+  const macBits = Math.max(a.weightBits, a.activationBits);
+  return arithmeticAreaUm2(t, 'int_mult', macBits) + arithmeticAreaUm2(t, 'int_add', a.accumulatorBits)
+    + registerAreaUm2(t, a.weightBits + a.activationBits + a.accumulatorBits);
+}
+
+const encoderAreaUm2 = (a: Accelerator, t: Tech): number =>
+  a.encoderLanes * (arithmeticAreaUm2(t, 'int_add', a.activationBits) + registerAreaUm2(t, a.activationBits));
+const acArrayAreaUm2 = (a: Accelerator, t: Tech): number =>
+  a.acLanes * arithmeticAreaUm2(t, 'int_add', a.psumBits) + registerAreaUm2(t, a.acPsumRegisters * a.psumBits + a.acWeightRegisters * a.weightBits);
+const cabAreaUm2 = (a: Accelerator, t: Tech): number =>
+  a.cabLanes * (arithmeticAreaUm2(t, 'int_mult', a.psumBits) + arithmeticAreaUm2(t, 'int_add', a.accumulatorBits) + registerAreaUm2(t, a.accumulatorBits));
+
+/** Compute area of the STCB chip (encoder, AC array with its registers, CAB) at 45 nm: what the ANN twin's array gets. */
+export function stcbComputeAreaUm2(a: Accelerator, t: Tech): number {
+  return encoderAreaUm2(a, t) + acArrayAreaUm2(a, t) + cabAreaUm2(a, t);
+}
+
+/** Processing elements of the ANN twin: the file's rows x cols, else those that fit the STCB chip's compute area. */
+export function annTwinPes(a: Accelerator, t: Tech): number {
+  const r = a.annTwin;
+  if (r?.rows !== undefined && r.cols !== undefined) return r.rows * r.cols;
+  return Math.max(1, Math.floor(stcbComputeAreaUm2(a, t) / macPeAreaUm2(a, t)));
+}
+
 /** Every component of `a` (STCB chip and twins), in report order. */
 export function componentSpecs(a: Accelerator): ComponentSpec[] {
   const macBits = Math.max(a.weightBits, a.activationBits);
   const lif = lifTwinSpec(a);
   const mb = lif.membraneBits;
-  const bankBits = (b: BufferName): number => a.buffers[b].capacityBits / a.buffers[b].banks;
-  const compute = (['encoder', 'ac_array', 'cab'] as const).map((c) => a.leakageMW[c]);
-  const computeMW = compute.reduce((s, p) => s + (p?.value ?? 0), 0);
-  const cab = a.leakageMW.cab;
-  const laneRatio = lif.lanes / a.cabLanes;
-  const ps = a.leakageMW.psum_buffer;
+  const user = (c: LeakyComponent): Estimate | undefined => fileLeakage(a, c);
   const dram = (t: Tech): Estimate => {
     const d = t.dramPJPerBit[a.dramType];
     if (!d) throw new Error(`tech ${t.node} has no DRAM energy for type ${a.dramType}`);
-    return { ...d, estimator: `${a.dramType} per bit` };
+    return { ...d, estimator: `${a.dramType} per bit (off chip: not scaled with the logic node)` };
   };
   return [
     {
-      name: 'encoder', chips: ['stcb'], leakageMW: fileLeakage(a, 'encoder'),
+      name: 'encoder', chips: ['stcb'],
       actions: [arith('compare', 'int_add', a.activationBits, 'int add (compare)'), arith('subtract', 'int_add', a.activationBits, 'int add (subtract)')],
+      ...logic((t) => encoderAreaUm2(a, t), `${a.encoderLanes} lanes x (int add ${a.activationBits}b + ${a.activationBits}-bit register)`, user('encoder')),
     },
-    { name: 'ac_array', chips: ['stcb', 'lif'], leakageMW: fileLeakage(a, 'ac_array'), actions: [arith('add', 'int_add', a.psumBits, 'int add')] },
     {
-      name: 'cab', chips: ['stcb', 'lif'], leaksOn: ['stcb'], leakageMW: fileLeakage(a, 'cab'),
+      name: 'ac_array', chips: ['stcb', 'lif'], actions: [arith('add', 'int_add', a.psumBits, 'int add')],
+      ...logic((t) => acArrayAreaUm2(a, t), `${a.acLanes} lanes x int add ${a.psumBits}b + ${a.acPsumRegisters} psum and ${a.acWeightRegisters} weight registers`, user('ac_array')),
+    },
+    {
+      // The LIF twin runs its MAC layers on the CAB, but its neuron lanes replace the CAB: no CAB leakage there.
+      name: 'cab', chips: ['stcb', 'lif'], leaksOn: ['stcb'],
       actions: [
         arith('multiply', 'int_mult', a.psumBits, 'int mult'),
         arith('shift', 'int_add', a.accumulatorBits, 'shift ~ int add'),
@@ -107,22 +166,19 @@ export function componentSpecs(a: Accelerator): ComponentSpec[] {
         arith('mac_multiply', 'int_mult', macBits, 'int mult'),
         arith('mac_add', 'int_add', a.accumulatorBits, 'int add'),
       ],
+      ...logic((t) => cabAreaUm2(a, t), `${a.cabLanes} lanes x (int mult ${a.psumBits}b + int add ${a.accumulatorBits}b + ${a.accumulatorBits}-bit register)`, user('cab')),
     },
+    // Batch norm that is not folded runs on the CAB lanes' arithmetic: no area of its own.
     { name: 'bn', chips: ['stcb', 'ann', 'lif'], actions: [arith('multiply', 'int_mult', a.activationBits, 'int mult'), arith('add', 'int_add', a.activationBits, 'int add')] },
     {
-      // The ANN twin's MAC array has the compute area of the encoder, AC and CAB lanes together (that
-      // is how its lane count is chosen), so it is charged their summed leakage power.
       name: 'mac_array', chips: ['ann'],
       actions: [arith('multiply', 'int_mult', macBits, 'int mult'), arith('add', 'int_add', a.accumulatorBits, 'int add')],
-      leakageMW: () => ({ value: computeMW, source: compute.find((p) => p !== undefined)?.source ?? 'stcsim-assumption', estimator: `leakage of encoder + ac_array + cab (${sig4(computeMW)} mW at 45 nm): same compute area` }),
+      ...logic((t) => annTwinPes(a, t) * macPeAreaUm2(a, t), `processing elements x (int mult ${macBits}b + int add ${a.accumulatorBits}b + weight, input and psum registers)`, user('mac_array')),
     },
-    ...(BUFFER_COMPONENTS as readonly BufferName[]).map((b): ComponentSpec => ({
-      name: b, chips: BUFFER_CHIPS[b], actions: sramActions(bankBits(b)), leakageMW: fileLeakage(a, b),
-    })),
+    ...(BUFFER_COMPONENTS as readonly BufferName[]).map((b) => sramComponent(b, BUFFER_CHIPS[b], a.buffers[b], user(b))),
     {
       // LIF twin (docs/hardware.md, "LIF-SNN twin"): neuron ops at the membrane width with the same
       // adder/multiplier laws as the CAB; `leak_*` is the membrane leak op (`.leak` is leakage power).
-      // Its lanes leak like the CAB lanes they replace, scaled by the lane ratio.
       name: 'lif_neuron', chips: ['lif'],
       actions: [
         arith('integrate', 'int_add', mb, 'int add (u += I(t))'),
@@ -132,12 +188,9 @@ export function componentSpecs(a: Accelerator): ComponentSpec[] {
         arith('compare', 'int_add', mb, 'int add (compare u with threshold)'),
         arith('reset', 'int_add', mb, 'int add (subtract threshold on a spike)'),
       ],
-      leakageMW: () => (cab ? { value: cab.value * laneRatio, source: cab.source, estimator: `leakage of cab (${sig4(cab.value)} mW at 45 nm) x ${sig4(laneRatio)} lane ratio` } : NO_LEAKAGE),
+      ...logic((t) => lif.lanes * (arithmeticAreaUm2(t, 'int_mult', mb) + arithmeticAreaUm2(t, 'int_add', mb)), `${lif.lanes} lanes x (int mult + int add ${mb}b)`, user('lif_neuron')),
     },
-    {
-      name: 'membrane_buffer', chips: ['lif'], actions: sramActions(bankBits('psum_buffer'), ' (sized like psum_buffer)'),
-      leakageMW: () => (ps ? { value: ps.value, source: ps.source, estimator: `leakage of psum_buffer (${sig4(ps.value)} mW at 45 nm), same size` } : NO_LEAKAGE),
-    },
+    sramComponent('membrane_buffer', ['lif'], a.buffers.psum_buffer, user('membrane_buffer'), ' (sized like psum_buffer)'),
     {
       name: 'dram', chips: ['stcb', 'ann', 'lif'],
       actions: [
@@ -151,4 +204,9 @@ export function componentSpecs(a: Accelerator): ComponentSpec[] {
 /** Names of the components of one chip that leak (charged leakage for every cycle the chip runs). */
 export function leakyComponents(a: Accelerator, chip: Chip): string[] {
   return componentSpecs(a).filter((c) => c.leakageMW !== undefined && (c.leaksOn ?? c.chips).includes(chip)).map((c) => c.name);
+}
+
+/** Names of the components of one chip that take area. */
+export function chipComponents(a: Accelerator, chip: Chip): string[] {
+  return componentSpecs(a).filter((c) => c.areaUm2 !== undefined && c.chips.includes(chip)).map((c) => c.name);
 }

@@ -11,6 +11,52 @@ import { logInterpolate, scalesBetween, type NodeCoefficients, type Scales } fro
 export interface SourcedValue { value: number; source: string }
 
 interface SourcedJson { value: string; source: string }
+interface SourcedNumberJson { value: number; source: string }
+type Devices = 'hp' | 'lop' | 'lstp';
+type PerDevices = Record<Devices, SourcedJson>;
+interface LawsJson {
+  devices: { value: Devices; source: string };
+  sram: {
+    readEnergy64b1KiB: SourcedJson;
+    areaPerBit: SourcedJson;
+    capacityExponent: SourcedNumberJson;
+    readWidthFixed: SourcedNumberJson;
+    writeWidthFixed: SourcedNumberJson;
+    bankRouting: SourcedNumberJson;
+    bankAreaPerDoubling: SourcedNumberJson;
+    bankLeakagePerDoubling: SourcedNumberJson;
+    dualPortEnergy: SourcedNumberJson;
+    dualPortLeakage: SourcedNumberJson;
+    dualPortArea: SourcedNumberJson;
+  };
+  leakage: { sramPerBit: PerDevices; sramPerArray: PerDevices; logicPerArea: PerDevices };
+  registerAreaPerBit: SourcedJson;
+}
+
+/** Cost laws of memories, registers and leakage at the 45 nm reference (src/arch/laws.ts applies them). */
+export interface CostLaws {
+  /** Device flavour of SRAM cells, periphery and logic leakage. */
+  devices: Devices;
+  devicesSource: string;
+  sram: {
+    /** Read energy of a 64-bit access to a 1 KiB array (level of the capacity power law), pJ. */
+    readEnergy64b1KiBPJ: SourcedValue;
+    areaPerBitUm2: SourcedValue;
+    capacityExponent: SourcedValue;
+    readWidthFixed: SourcedValue;
+    writeWidthFixed: SourcedValue;
+    bankRouting: SourcedValue;
+    bankAreaPerDoubling: SourcedValue;
+    bankLeakagePerDoubling: SourcedValue;
+    dualPortEnergy: SourcedValue;
+    dualPortLeakage: SourcedValue;
+    dualPortArea: SourcedValue;
+  };
+  /** Leakage of the chosen device flavour. */
+  leakage: { sramPerBitMW: SourcedValue; sramPerArrayMW: SourcedValue; logicPerAreaMWPerUm2: SourcedValue };
+  registerAreaPerBitUm2: SourcedValue;
+}
+
 interface TechJson {
   node: string;
   nodeNm: number;
@@ -26,6 +72,8 @@ interface TechJson {
     dram: Record<string, SourcedJson>;
   };
   overrides?: Record<string, SourcedJson>;
+  laws?: LawsJson;
+  devices?: Devices;
 }
 
 /** A resolved technology: everything needed to turn 45 nm reference values into this node's. */
@@ -55,6 +103,7 @@ export interface Tech {
   dramPJPerBit: Record<string, SourcedValue>;
   /** Explicit per-action energies at this node, key "component.action". */
   overridesPJ: Record<string, SourcedValue>;
+  laws: CostLaws;
 }
 
 export interface TechOverrides {
@@ -89,6 +138,31 @@ function sourced(table: Record<string, SourcedJson>, kind: 'energy' | 'area' | '
   return out;
 }
 
+function parseLaws(l: LawsJson, devices: Devices | undefined, file: string): CostLaws {
+  const at = (p: string): string => `${file}: /laws/${p}/value`;
+  const q = (v: SourcedJson, kind: 'energy' | 'area' | 'power' | 'powerPerArea', p: string): SourcedValue => ({ value: parseQuantity(v.value, kind, at(p)), source: v.source });
+  const num = (v: SourcedNumberJson): SourcedValue => ({ value: v.value, source: v.source });
+  const d = devices ?? l.devices.value;
+  const sr = l.sram;
+  return {
+    devices: d,
+    devicesSource: devices === undefined ? l.devices.source : 'user',
+    sram: {
+      readEnergy64b1KiBPJ: q(sr.readEnergy64b1KiB, 'energy', 'sram/readEnergy64b1KiB'),
+      areaPerBitUm2: q(sr.areaPerBit, 'area', 'sram/areaPerBit'),
+      capacityExponent: num(sr.capacityExponent), readWidthFixed: num(sr.readWidthFixed), writeWidthFixed: num(sr.writeWidthFixed),
+      bankRouting: num(sr.bankRouting), bankAreaPerDoubling: num(sr.bankAreaPerDoubling), bankLeakagePerDoubling: num(sr.bankLeakagePerDoubling),
+      dualPortEnergy: num(sr.dualPortEnergy), dualPortLeakage: num(sr.dualPortLeakage), dualPortArea: num(sr.dualPortArea),
+    },
+    leakage: {
+      sramPerBitMW: q(l.leakage.sramPerBit[d], 'power', `leakage/sramPerBit/${d}`),
+      sramPerArrayMW: q(l.leakage.sramPerArray[d], 'power', `leakage/sramPerArray/${d}`),
+      logicPerAreaMWPerUm2: q(l.leakage.logicPerArea[d], 'powerPerArea', `leakage/logicPerArea/${d}`),
+    },
+    registerAreaPerBitUm2: q(l.registerAreaPerBit, 'area', 'registerAreaPerBit'),
+  };
+}
+
 function nodeFile(nm: number): string {
   return path.join(TECH_DIR, `${nm}nm.json`);
 }
@@ -120,7 +194,16 @@ function resolveFile(file: string, j: TechJson, ref: TechJson, refFile: string, 
     referenceAreaUm2: sourced(j.reference.areas, 'area', file, '/reference/areas'),
     dramPJPerBit: sourced(j.reference.dram, 'energyPerBit', file, '/reference/dram'),
     overridesPJ: sourced(j.overrides ?? {}, 'energy', file, '/overrides'),
+    laws: lawsOf(file, j, ref, refFile),
   };
+}
+
+/** A node file's own laws, else the reference file's (with the node file's device flavour, if it names one). */
+function lawsOf(file: string, j: TechJson, ref: TechJson, refFile: string): CostLaws {
+  const own = j.laws;
+  if (own) return parseLaws(own, j.devices, file);
+  if (!ref.laws) throw new HwModelError(`${refFile}: no "laws" block (cost laws of memories and leakage); ${file} has none either`);
+  return parseLaws(ref.laws, j.devices, refFile);
 }
 
 function applyOverrides(t: Tech, o: TechOverrides | undefined): Tech {

@@ -12,6 +12,7 @@ export const CODE_UNITS = {
   bits: 'bit',
   frequency: 'Hz',
   power: 'mW',
+  powerPerArea: 'mW/um^2',
   voltage: 'V',
   bandwidth: 'bit/s',
   area: 'um^2',

@@ -9,6 +9,7 @@ import type { Tech } from '../arch/tech.ts';
 import type { SpikeTrace } from '../trace/types.ts';
 import { replay, type LayerReplay, type ReplayOptions } from '../hw/replay.ts';
 import { buildErt, energize, type EnergyCell, type Ert, type ErtEntry } from './ert.ts';
+import { buildArt, chipArea, type ArtEntry, type ChipArea } from './art.ts';
 
 export interface LayerResult extends LayerReplay {
   energy: EnergyCell[];
@@ -34,11 +35,15 @@ export interface SimResult {
   images: number;
   timesteps: number;
   ert: ErtEntry[];
+  /** Area reference table at the node (every on-chip component of the chip and its twins). */
+  art: ArtEntry[];
+  /** Area of the STCB chip. */
+  area: ChipArea;
   layers: LayerResult[];
   totals: Totals;
-  annTwin?: { macLanes: number; computeAreaUm2: number; layers: LayerResult[]; totals: Totals };
+  annTwin?: { macLanes: number; computeAreaUm2: number; area: ChipArea; layers: LayerResult[]; totals: Totals };
   /** Conventional LIF-SNN twin: same spikes and ACs, membranes read/written every step, no encoder or CAB. */
-  lifTwin?: { membraneBits: number; leak: LifLeak; lanes: number; layers: LayerResult[]; totals: Totals };
+  lifTwin?: { membraneBits: number; leak: LifLeak; lanes: number; area: ChipArea; layers: LayerResult[]; totals: Totals };
 }
 
 /** Dynamic and leakage energy of each component: the one place energy is grouped by component. */
@@ -91,6 +96,7 @@ function priceChip(layers: readonly LayerReplay[], ert: Ert, leaky: readonly str
 export function simulate(trace: SpikeTrace, accel: Accelerator, tech: Tech, options: ReplayOptions = {}): SimResult {
   const r = replay(trace, accel, tech, options);
   const ert = buildErt(accel, tech, r.clockHz);
+  const art = buildArt(accel, tech);
   const chip = priceChip(r.layers, ert, leakyComponents(accel, 'stcb'), r.clockHz);
   const result: SimResult = {
     accelerator: r.accelerator,
@@ -99,9 +105,11 @@ export function simulate(trace: SpikeTrace, accel: Accelerator, tech: Tech, opti
     images: r.images,
     timesteps: r.timesteps,
     ert: [...ert.values()],
+    art,
+    area: chipArea(accel, art, 'stcb'),
     ...chip,
   };
-  if (r.annTwin) result.annTwin = { macLanes: r.annTwin.macLanes, computeAreaUm2: r.annTwin.computeAreaUm2, ...priceChip(r.annTwin.layers, ert, leakyComponents(accel, 'ann'), r.clockHz) };
-  if (r.lifTwin) result.lifTwin = { membraneBits: r.lifTwin.membraneBits, leak: r.lifTwin.leak, lanes: r.lifTwin.lanes, ...priceChip(r.lifTwin.layers, ert, leakyComponents(accel, 'lif'), r.clockHz) };
+  if (r.annTwin) result.annTwin = { macLanes: r.annTwin.macLanes, computeAreaUm2: r.annTwin.computeAreaUm2, area: chipArea(accel, art, 'ann'), ...priceChip(r.annTwin.layers, ert, leakyComponents(accel, 'ann'), r.clockHz) };
+  if (r.lifTwin) result.lifTwin = { membraneBits: r.lifTwin.membraneBits, leak: r.lifTwin.leak, lanes: r.lifTwin.lanes, area: chipArea(accel, art, 'lif'), ...priceChip(r.lifTwin.layers, ert, leakyComponents(accel, 'lif'), r.clockHz) };
   return result;
 }

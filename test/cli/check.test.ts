@@ -1,6 +1,6 @@
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkRun, compareCsv, compareJson, formatCheck, sameNumber } from '../../src/app/check.ts';
@@ -58,7 +58,10 @@ test('a changed number in summary.json is reported by its JSON path with old and
 test('a modified accelerator file is reported by its hash, with the numbers it changed', async (t) => {
   const dir = join(root, 'accel');
   const file = join(root, 'my-accel.json');
-  copyFileSync(join(HW_MODELS_DIR, 'accelerators', 'stcb-default.json'), file);
+  // An explicit encoder leakage override (instead of the technology's law), then raised.
+  const withOverride = readFileSync(join(HW_MODELS_DIR, 'accelerators', 'stcb-default.json'), 'utf8')
+    .replace('"options": {', '"leakage": { "encoder": { "value": "0.05 mW", "source": "stcsim-assumption" } },\n  "options": {');
+  writeFileSync(file, withOverride);
   await profile('smallnet', { ...FLAGS, accelerator: file, out: dir }, () => false);
   // Raise the encoder leakage: hardware-mode energy changes, paper mode does not.
   writeFileSync(file, readFileSync(file, 'utf8').replace('"0.05 mW"', '"0.07 mW"'));

@@ -122,7 +122,7 @@ test('zero spikes: no AC work on either chip, but the LIF twin still pays N_out*
   const fixed = lif.energy.filter((e) => (e.component === 'membrane_buffer' || e.component === 'lif_neuron') && e.action !== 'leak').reduce((s, e) => s + e.energyPJ, 0);
   t.true(fixed > 0);
   const ert = new Map(r.ert.map((e) => [`${e.component}.${e.action}`, e.pJ]));
-  const expected = nOut * T * (2 * mb * (ert.get('membrane_buffer.read') ?? NaN) + (ert.get('lif_neuron.integrate') ?? NaN) + (ert.get('lif_neuron.compare') ?? NaN) + (ert.get('lif_neuron.leak_multiply') ?? NaN) + (ert.get('lif_neuron.bias') ?? NaN));
+  const expected = nOut * T * (mb * ((ert.get('membrane_buffer.read') ?? NaN) + (ert.get('membrane_buffer.write') ?? NaN)) + (ert.get('lif_neuron.integrate') ?? NaN) + (ert.get('lif_neuron.compare') ?? NaN) + (ert.get('lif_neuron.leak_multiply') ?? NaN) + (ert.get('lif_neuron.bias') ?? NaN));
   t.true(close(fixed, expected), `${fixed} vs ${expected}`);
 });
 
