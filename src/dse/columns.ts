@@ -1,5 +1,6 @@
 /** dse.csv and pareto.csv columns; the swept axes come first, one column each. */
 import type { Column } from '../reports/table.ts';
+import { shortId } from '../util/hashes.ts';
 import type { DseRow } from './evaluate.ts';
 import type { Axis } from './space.ts';
 
@@ -7,7 +8,7 @@ export function dseColumns(axes: readonly Axis[]): Column<DseRow>[] {
   return [
     { key: 'id', header: 'Point', value: (r) => r.id, doc: 'Content hash of the design point (network setting, hardware, technology, tool version).' },
     ...axes.map((a): Column<DseRow> => ({ key: a.key, header: a.key, value: (r) => r.values[a.key] ?? '', doc: `Swept value of ${a.key}.` })),
-    { key: 'network_key', header: 'Trace', value: (r) => r.networkKey.slice(0, 16), doc: 'Content hash of the network setting; points with the same key replay the same spike trace.' },
+    { key: 'network_key', header: 'Trace', value: (r) => shortId(r.networkKey), doc: 'Content hash of the network setting; points with the same key replay the same spike trace.' },
     { key: 'accuracy', header: 'Accuracy', value: (r) => r.accuracy ?? '', format: 'float', digits: 4, doc: 'Top-1 accuracy on the labelled images (empty without labels).' },
     { key: 'firing_rate', header: 'Firing rate', value: (r) => r.firingRate, format: 'float', digits: 4, doc: 'Spikes / (input neurons x T) over all spiking layers.' },
     { key: 'spikes', header: 'Spikes', value: (r) => r.spikesPerImage, doc: 'Spikes per image, all spiking layers.' },
