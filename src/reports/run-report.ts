@@ -20,7 +20,7 @@ import { energyByComponentChart, firingRateHeatmap, paperVsHardwareWaterfall, re
 import { CHART_CONFIG, VEGA_LITE_SCHEMA, categoricalAxis, energyDisplayUnit, timeDisplayUnit, type DisplayUnit } from './charts/theme.ts';
 import { FONT_INSTALL_HINT, findSansFont } from './fonts.ts';
 import { renderReportHtml, reportTable, type ReportChart, type ReportInput, type ReportSetting, type ReportTable } from './html.ts';
-import type { GapRow } from './hw-report.ts';
+import type { GapRow } from './hw-columns.ts';
 import { latexDocument, runNotes, toLatexTable } from './latex.ts';
 import { stepRows } from './profile-columns.ts';
 import type { ProfileSummary } from './profile-report.ts';

@@ -29,6 +29,12 @@ export interface Column<R> {
   digits?: number;
   /** One-line definition, used for docs and table footnotes. */
   doc?: string;
+  /**
+   * The unit docs/columns.md states when `unit` does not say it all: names ('name'), counts
+   * ('spikes per image (mean over images)'), fractions ('fraction, 0-1'). Docs only; unset, the docs
+   * take `unit`, then the unit suffix of the CSV header (`_pJ`, `_cycles`, `_bits`, `_bytes`, `_s`).
+   */
+  docUnit?: string;
 }
 
 /** Where a formatted cell goes; decides grouping and the spelling of exponents and signs. */
