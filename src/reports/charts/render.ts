@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
+import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
@@ -88,22 +88,26 @@ export interface PngOptions {
 
 let warnedNoFont = false;
 
-/** Rasterise an SVG to PNG bytes. Without a font file the PNG is still written, minus text. */
-export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
+/** resvg options of every chart PNG (svgToPng and the thread-pool renderer of run folders). */
+export function pngRenderOptions(options: PngOptions = {}): ResvgRenderOptions {
   const font = options.font ?? findSansFont();
   if (font === undefined && !warnedNoFont) {
     warnedNoFont = true;
     (options.warn ?? console.warn)(FONT_INSTALL_HINT);
   }
-  const resvg = new Resvg(svg, {
+  return {
     fitTo: { mode: 'zoom', value: options.scale ?? 2 },
     background: 'white',
     font: font === undefined
       ? { loadSystemFonts: true }
       : { loadSystemFonts: false, fontFiles: [font.path], defaultFontFamily: font.family, sansSerifFamily: font.family },
     logLevel: 'off',
-  });
-  return resvg.render().asPng();
+  };
+}
+
+/** Rasterise an SVG to PNG bytes. Without a font file the PNG is still written, minus text. */
+export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
+  return new Resvg(svg, pngRenderOptions(options)).render().asPng();
 }
 
 export interface ChartFiles {
