@@ -6,21 +6,16 @@
  *   tsx scripts/gen-docs.ts           write docs/columns.md
  *   tsx scripts/gen-docs.ts --check   exit 1 if docs/columns.md is stale
  *
- * The hardware files' headers are taken from a real (tiny) simulator run, so the table lists exactly
- * the columns the writers produce, in their order.
+ * Units, definitions and headers all come from the column specs (`doc`, `unit`, `docUnit`); this
+ * script only arranges them, adds the files' descriptions and links columns to their metric pages.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { LAYER_COLUMNS, STEP_COLUMNS } from '../src/reports/profile-columns.ts';
-import { GAP_COLUMNS, docFor } from '../src/reports/hw-report.ts';
-import { csvHeader, type Column } from '../src/reports/table.ts';
 import { dseColumns } from '../src/dse/columns.ts';
-import { loadAccelerator } from '../src/arch/accelerator.ts';
-import { loadTech } from '../src/arch/tech.ts';
-import { simulate, type SimResult } from '../src/energy/price.ts';
-import { accessRows, actionRows, computeRows, energyRows, type Table } from '../src/reports/hw-tables.ts';
-import { syntheticTrace, geometry } from '../src/trace/synthetic.ts';
+import { ACCESS_COLUMNS, ACTION_COLUMNS, COMPUTE_COLUMNS, ENERGY_COLUMNS, GAP_COLUMNS, withNode } from '../src/reports/hw-columns.ts';
+import { LAYER_COLUMNS, STEP_COLUMNS } from '../src/reports/profile-columns.ts';
+import { csvHeader, type Column } from '../src/reports/table.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const COLUMNS_DOC = join(ROOT, 'docs', 'columns.md');
@@ -46,97 +41,34 @@ export class UndocumentedColumnError extends Error {
   override name = 'UndocumentedColumnError';
 }
 
-/**
- * Units of columns whose spec carries none (counts, ratios, names). Column specs give units only where
- * the CSV header needs a suffix (energy_snn_pJ); everything else is stated here, per file, and a
- * missing entry is an error like a missing doc.
- */
-const PER_IMAGE = 'per image (mean over images)';
-const UNITS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  'layers.csv': {
-    layer: 'name', kind: 'name', input_shape: 'HxWxC', output_shape: 'HxWxC', window: 'KhxKw/stride',
-    timesteps: 'steps', neurons_in: 'neurons', neurons_out: 'neurons',
-    spikes: `spikes ${PER_IMAGE}`, spikes_std: 'spikes', firing_rate: 'spikes / (neuron x step), 0-1',
-    zeta: 'spikes / neuron', dense_macs: 'MACs per image', ac_exact: `ACs ${PER_IMAGE}`,
-    ac_literature: `ACs ${PER_IMAGE}`, macs: 'MACs per image', encoder_compares: 'ops per image',
-    encoder_subtracts: `ops ${PER_IMAGE}`, cab_multiplies: 'ops per image', cab_shifts: 'ops per image',
-    cab_adds: 'ops per image', bias_adds: 'ops per image', batchnorm_ops: 'ops per image',
-    pooling_ops: 'ops per image', residual_adds: 'ops per image', mac_class_ops: 'ops per image',
-  },
-  'steps.csv': {
-    layer: 'name', step: 'step index (1-based)', threshold: 'activation units (V0 scale)',
-    spikes: `spikes ${PER_IMAGE}`, firing_rate: 'spikes / neuron, 0-1', ac_exact: `ACs ${PER_IMAGE}`,
-  },
-  hw: {
-    node: 'name', layer: 'name', kind: 'name', memory: 'name', component: 'name', action: 'name',
-    unit: 'op / bit / cycle', source: 'bibliography key', estimator: 'text', scaling: 'text',
-    images: 'images', cout_tile: 'channels', row_tile: 'output rows', tiles: 'tiles',
-    spikes: 'spikes (sum over images)', acs: 'ACs (sum over images)', count: 'actions (op, bit or cycle)',
-    pJ_per_action: 'pJ per action', cycles: 'cycles (sum over images)',
-  },
-  'gap.csv': { node: 'name', step: 'text', kind: 'total / delta', explanation: 'text' },
-  'dse.csv': {
-    id: 'hash', '<axis>': 'as swept', network_key: 'hash', accuracy: 'fraction, 0-1',
-    firing_rate: 'spikes / (neuron x step), 0-1', spikes: 'spikes per image', acs: 'ACs per image',
-    cycles: 'cycles per inference',
-    // The `_s` suffix would read as seconds; the column is a rate.
-    throughput_per_s: 'inferences per second',
-  },
-};
-
 /** Unit from a CSV header's suffix (units in names: energy_pJ, ac_busy_cycles, read_bits, runtime_s). */
 function suffixUnit(csv: string): string | undefined {
   const m = /_(pJ|cycles|bits|bytes|s)$/.exec(csv);
-  if (m) return m[1];
-  if (csv.startsWith('util_')) return 'fraction, 0-1';
-  return undefined;
-}
-
-function unitOf(table: string, key: string, csv: string, specUnit: string | undefined): string {
-  if (specUnit !== undefined) return specUnit;
-  const u = UNITS[table]?.[key] ?? suffixUnit(csv);
-  if (u === undefined) throw new UndocumentedColumnError(`${table}: column "${csv}" has no unit; give its spec a \`unit\` or add it to UNITS in scripts/gen-docs.ts`);
-  return u;
+  return m?.[1];
 }
 
 /** Doc rows of a column spec; throws UndocumentedColumnError for a column without doc or unit. */
-export function documentColumns<R>(file: string, columns: readonly Column<R>[], unitTable = file): DocRow[] {
+export function documentColumns<R>(file: string, columns: readonly Column<R>[]): DocRow[] {
   return columns.map((c) => {
     const csv = csvHeader(c);
     if (!c.doc) throw new UndocumentedColumnError(`${file}: column "${csv}" has no doc; add one to its column spec`);
-    return { csv, display: c.header !== csv ? c.header : undefined, meaning: c.doc, unit: unitOf(unitTable, c.key, csv, c.unit) };
+    const unit = c.docUnit ?? c.unit ?? suffixUnit(csv);
+    if (unit === undefined) throw new UndocumentedColumnError(`${file}: column "${csv}" has no unit; give its spec a \`unit\` or a \`docUnit\``);
+    return { csv, display: c.header !== csv ? c.header : undefined, meaning: c.doc, unit };
   });
 }
 
-function hwDoc(file: string, key: string): string {
-  const doc = docFor(key, file);
-  if (!doc) throw new UndocumentedColumnError(`${file}: column "${key}" has no doc; add it to HW_COLUMN_DOCS in src/reports/hw-report.ts`);
-  return doc;
-}
-
-function fromTable(file: string, t: Table): DocRow[] {
-  const node: DocRow = { csv: 'node', meaning: `${hwDoc(file, 'node')} Only when several nodes are evaluated (\`--node 45,7\`); rows of each node follow each other.`, unit: unitOf('hw', 'node', 'node', undefined) };
-  return [node, ...t.columns.map((key) => ({ csv: key, meaning: hwDoc(file, key), unit: unitOf('hw', key, key, undefined) }))];
-}
-
-/** A tiny replay whose only purpose is to produce the hardware writers' real column lists. */
-function probeSimulation(): SimResult {
-  const stem = geometry({ layer: 'stem', inH: 4, inW: 4, inC: 1, outC: 2, k: 3, stride: 1, pad: 1 });
-  const trace = syntheticTrace([{ layer: 'conv', inH: 4, inW: 4, inC: 2, outC: 2, k: 3, stride: 1, pad: 1 }], [stem], { timesteps: 2, seed: 1 });
-  return simulate(trace, loadAccelerator('stcb-default'), loadTech(45), { annTwin: false });
-}
-
 export function fileDocs(): FileDoc[] {
-  const sim = probeSimulation();
+  const hw = 'hardware mode: ';
   return [
     { file: 'layers.csv', what: 'one row per weight layer (batch norm, pooling and residual adds counted in the row of the layer whose output they process); per-image values are means over the profiled images', source: '`LAYER_COLUMNS`, `src/reports/profile-columns.ts`', rows: documentColumns('layers.csv', LAYER_COLUMNS) },
     { file: 'steps.csv', what: 'one row per spiking layer and time step', source: '`STEP_COLUMNS`, `src/reports/profile-columns.ts`', rows: documentColumns('steps.csv', STEP_COLUMNS) },
-    { file: 'compute.csv', what: 'hardware mode: one row per layer; cycles, stalls by cause, utilisation, the DESIGN.md 6.1 lower bounds and the tiling (sums over the replayed images)', source: '`computeRows`, `src/reports/hw-tables.ts`; docs `HW_COLUMN_DOCS`, `src/reports/hw-report.ts`', rows: fromTable('compute.csv', computeRows(sim)) },
-    { file: 'access.csv', what: 'hardware mode: one row per layer and memory (each SRAM buffer and DRAM)', source: '`accessRows`, `src/reports/hw-tables.ts`', rows: fromTable('access.csv', accessRows(sim)) },
-    { file: 'energy.csv', what: 'hardware mode: one row per layer and component', source: '`energyRows`, `src/reports/hw-tables.ts`', rows: fromTable('energy.csv', energyRows(sim)) },
-    { file: 'actions.csv', what: 'hardware mode: the energy reference table actually used, one row per component and action, with counts summed over layers and images; in this file `energy_pJ` = `count` x `pJ_per_action`', source: '`actionRows`, `src/reports/hw-tables.ts`', rows: fromTable('actions.csv', actionRows(sim)) },
-    { file: 'gap.csv', what: 'paper mode -> hardware mode, step by step, per image; the deltas between two totals add up to their difference', source: '`GAP_COLUMNS`, `src/reports/hw-report.ts`', rows: documentColumns('gap.csv', GAP_COLUMNS) },
-    { file: 'dse.csv / pareto.csv', what: '`npm run dse`: one row per design point (pareto.csv: the points on the front); one column per swept axis after `id`', source: '`dseColumns`, `src/dse/columns.ts`', rows: documentColumns('dse.csv', dseColumns([{ key: '<axis>', values: [] }]), 'dse.csv') },
+    { file: 'compute.csv', what: `${hw}one row per layer; cycles, stalls by cause, utilisation, the DESIGN.md 6.1 lower bounds and the tiling (sums over the replayed images)`, source: '`COMPUTE_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('compute.csv', withNode(COMPUTE_COLUMNS)) },
+    { file: 'access.csv', what: `${hw}one row per layer and memory (each SRAM buffer and DRAM)`, source: '`ACCESS_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('access.csv', withNode(ACCESS_COLUMNS)) },
+    { file: 'energy.csv', what: `${hw}one row per layer and component`, source: '`ENERGY_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('energy.csv', withNode(ENERGY_COLUMNS)) },
+    { file: 'actions.csv', what: `${hw}the energy reference table actually used, one row per component and action, with counts summed over layers and images; in this file \`energy_pJ\` = \`count\` x \`pJ_per_action\``, source: '`ACTION_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('actions.csv', withNode(ACTION_COLUMNS)) },
+    { file: 'gap.csv', what: 'paper mode -> hardware mode, step by step, per image; the deltas between two totals add up to their difference', source: '`GAP_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('gap.csv', GAP_COLUMNS) },
+    { file: 'dse.csv / pareto.csv', what: '`npm run dse`: one row per design point (pareto.csv: the points on the front); one column per swept axis after `id`', source: '`dseColumns`, `src/dse/columns.ts`', rows: documentColumns('dse.csv', dseColumns([{ key: '<axis>', values: [] }])) },
   ];
 }
 
@@ -185,6 +117,11 @@ const TWIN_PAGES = ['ann-twin', 'lif-twin'] as const;
 export function renderColumnsDoc(docs: readonly FileDoc[] = fileDocs()): string {
   for (const t of TWIN_PAGES) {
     if (!existsSync(join(ROOT, 'docs', 'metrics', `${t}.md`))) throw new UndocumentedColumnError(`the introduction links to docs/metrics/${t}.md, which does not exist`);
+  }
+  // A renamed column must not silently lose its link.
+  const documented = new Set(docs.flatMap((d) => d.rows.map((r) => `${d.file}:${r.csv}`)));
+  for (const key of Object.keys(METRIC_PAGES)) {
+    if (!documented.has(key)) throw new UndocumentedColumnError(`METRIC_PAGES links "${key}", which is no column of any file; rename the key with its column`);
   }
   const out: string[] = [
     '<!-- Generated by scripts/gen-docs.ts from the column specs in the code. Do not edit by hand:',

@@ -5,7 +5,7 @@
  * (DESIGN.md section 9).
  */
 import type { StcbSettings } from '../stcb/schedule.ts';
-import { contentHash } from '../trace/store.ts';
+import { contentHash, shortId } from '../util/hashes.ts';
 import { TOOL_VERSION } from '../util/version.ts';
 import { isNetworkKey, isTechKey, setPath, type SweepValue } from './space.ts';
 
@@ -60,6 +60,6 @@ export function makePoint(base: PointBase, values: Record<string, SweepValue>): 
   }
   const network: NetworkSetting = { ...base.network, settings };
   const networkKey = contentHash(network);
-  const id = contentHash({ network, accelerator, node, voltageV: voltageV ?? null, tool: TOOL_VERSION }).slice(0, 16);
+  const id = shortId(contentHash({ network, accelerator, node, voltageV: voltageV ?? null, tool: TOOL_VERSION }));
   return { id, values, network, networkKey, accelerator, acceleratorName: base.acceleratorName, node, voltageV };
 }

@@ -9,98 +9,30 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { accessRows, actionRows, computeRows, energyRows, summary, type HwSummary, type Table } from './hw-tables.ts';
-import type { SimResult } from '../energy/price.ts';
 import type { GapStep } from '../energy/gap.ts';
-import { toCsv, toTerminalTable, type CellValue, type Column } from './table.ts';
+import type { SimResult } from '../energy/price.ts';
+import { GAP_COLUMNS, withNode, type GapRow } from './hw-columns.ts';
+import { ACCESS_TABLE, ACTION_TABLE, COMPUTE_TABLE, ENERGY_TABLE, summary, type HwSummary, type HwTable } from './hw-tables.ts';
+import { toCsv, toTerminalTable, type Column } from './table.ts';
 
 export const HW_FILES = ['compute.csv', 'access.csv', 'energy.csv', 'actions.csv', 'gap.csv'] as const;
 
-type Row = Record<string, CellValue>;
-
-/** Definitions of every hardware column (also the source of docs/columns.md). */
-export const HW_COLUMN_DOCS: Readonly<Record<string, string>> = {
-  node: 'Process node the row was evaluated at.',
-  layer: 'Weight layer.',
-  kind: 'stcb: STEB -> AC array -> CAB; mac: dense layer on the CAB lanes.',
-  images: 'Images replayed; per-layer values are sums over them.',
-  cycles: 'Layer latency in clock cycles (stages overlap per the timing option; stalls included).',
-  runtime_s: 'cycles / clock, seconds.',
-  encoder_busy_cycles: 'Cycles the encoder lanes work: ceil(T*N_in / lanes) and per-step rounding.',
-  ac_busy_cycles: 'Cycles the AC array works, including partial-chunk overhead.',
-  cab_busy_cycles: 'Cycles the CAB lanes work (also MAC layers).',
-  ac_chunk_overhead_cycles: 'AC cycles beyond sum_t ceil(A_t / lanes): border spikes and partial lane chunks.',
-  util_encoder: 'Encoder ops / (cycles * encoder lanes).',
-  util_ac: 'ACs / (cycles * AC lanes).',
-  util_cab: 'CAB or MAC ops / (cycles * CAB lanes).',
-  bound_encoder_cycles: 'Lower bound ceil(T*N_in / encoder lanes) (DESIGN.md 6.1).',
-  bound_ac_cycles: 'Lower bound sum_t ceil(A_t / AC lanes).',
-  bound_cab_cycles: 'Lower bound ceil(T*N_out / CAB lanes).',
-  bound_dram_cycles: 'Lower bound DRAM bits / bandwidth, in cycles.',
-  cout_tile: 'Output channels per tile (so partial sums and weights fit).',
-  row_tile: 'Output rows per tile.',
-  tiles: 'Tiles per image.',
-  spikes: 'Spikes replayed.',
-  acs: 'Exact ACs replayed.',
-  memory: 'Buffer (SRAM) or DRAM.',
-  read_bits: 'Bits read.',
-  write_bits: 'Bits written.',
-  total_bytes: '(read + write bits) / 8.',
-  component: 'Hardware component.',
-  dynamic_energy_pJ: 'Sum of count x pJ over the component\'s actions, pJ.',
-  leakage_energy_pJ: 'Leakage power x runtime, pJ.',
-  energy_pJ: 'Dynamic + leakage energy, pJ.',
-  action: 'Action of the component (add, mult, read, write, leak, ...).',
-  unit: 'What one action is: op, bit or cycle.',
-  pJ_per_action: 'Energy of one action at this node and voltage, pJ.',
-  source: 'Bibliography key of the reference value (hw-models/bibliography.json), or user.',
-  estimator: 'How the value was derived from the reference.',
-  scaling: 'Process-node / voltage scaling applied.',
-  count: 'Actions counted over all layers and images.',
-};
-
-/** Where a column means something else in one file than the shared definition says. */
-const FILE_DOCS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  'actions.csv': { energy_pJ: 'count x pJ_per_action, summed over layers and images, pJ.' },
-};
-
-/** Definition of a hardware column; stall columns (one per cause) are documented from their name. */
-export function docFor(key: string, file?: string): string | undefined {
-  const stall = /^stall_(.+)_cycles$/.exec(key);
-  if (stall) return `Stall cycles caused by ${stall[1].replace(/_/g, '-')}.`;
-  return (file ? FILE_DOCS[file]?.[key] : undefined) ?? HW_COLUMN_DOCS[key];
+/**
+ * One file's rows for every node; with several nodes each row is prefixed by its node and the
+ * nodes' rows follow each other.
+ */
+function stackedCsv<R>(table: HwTable<R>, results: readonly SimResult[]): string {
+  if (results.length === 1) return toCsv(table.columns, table.rows(results[0]));
+  return toCsv(withNode(table.columns), results.flatMap((r) => table.rows(r).map((row) => ({ node: r.tech.node, row }))));
 }
-
-function columnsOf(t: Table, withNode: boolean, file: string): Column<Row>[] {
-  const keys = withNode ? ['node', ...t.columns] : t.columns;
-  return keys.map((key) => ({ key, header: key, value: (r: Row) => r[key] ?? '', doc: docFor(key, file) }));
-}
-
-function stacked(file: string, results: readonly SimResult[], rows: (r: SimResult) => Table): string {
-  const tables = results.map(rows);
-  const withNode = results.length > 1;
-  const all = tables.flatMap((t, i) => t.rows.map((r) => (withNode ? { node: results[i].tech.node, ...r } : r)));
-  return toCsv(columnsOf(tables[0], withNode, file), all);
-}
-
-export interface GapRow extends GapStep {
-  node: string;
-}
-
-export const GAP_COLUMNS: Column<GapRow>[] = [
-  { key: 'node', header: 'Node', value: (r) => r.node, doc: 'Process node.' },
-  { key: 'step', header: 'Step', value: (r) => r.label, doc: 'Paper-mode total, a difference, or the hardware-mode total.' },
-  { key: 'kind', header: 'Kind', value: (r) => r.kind, doc: 'total or delta; the deltas between two totals add up to their difference.' },
-  { key: 'energy', header: 'Energy', unit: 'pJ', value: (r) => r.energyPJ, format: 'float', digits: 0, doc: 'Per image, pJ.' },
-  { key: 'explanation', header: 'Explanation', value: (r) => r.explanation, doc: 'What the step accounts for.' },
-];
 
 export function writeHardwareReport(dir: string, results: readonly SimResult[], gaps: readonly GapStep[][]): HwSummary[] {
   if (results.length === 0) return [];
-  writeFileSync(join(dir, 'compute.csv'), stacked('compute.csv', results, computeRows));
-  writeFileSync(join(dir, 'access.csv'), stacked('access.csv', results, accessRows));
-  writeFileSync(join(dir, 'energy.csv'), stacked('energy.csv', results, energyRows));
-  writeFileSync(join(dir, 'actions.csv'), stacked('actions.csv', results, actionRows));
+  const write = <R>(table: HwTable<R>): void => writeFileSync(join(dir, table.file), stackedCsv(table, results));
+  write(COMPUTE_TABLE);
+  write(ACCESS_TABLE);
+  write(ENERGY_TABLE);
+  write(ACTION_TABLE);
   writeFileSync(join(dir, 'gap.csv'), toCsv(GAP_COLUMNS, gapRows(results, gaps)));
   return results.map(summary);
 }

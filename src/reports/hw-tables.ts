@@ -1,73 +1,70 @@
 /**
- * Report rows for hardware-mode results: pure functions from a SimResult to typed rows (one column
- * spec each, header names carry units). src/reports/hw-report.ts writes the files.
+ * Report rows for hardware-mode results: pure functions from a SimResult to typed rows, one builder
+ * per file; the columns are in src/reports/hw-columns.ts. src/reports/hw-report.ts writes the files.
  */
 import { BUFFER_COMPONENTS, type LifLeak } from '../arch/accelerator.ts';
-import { STALL_CAUSES, type StallCause } from '../hw/stcb-layer.ts';
-import { energyByComponent, type SimResult } from '../energy/price.ts';
+import { energyByComponent, type LayerResult, type SimResult } from '../energy/price.ts';
+import { ACCESS_COLUMNS, ACTION_COLUMNS, COMPUTE_COLUMNS, ENERGY_COLUMNS, type AccessRow, type ActionRow, type EnergyRow } from './hw-columns.ts';
+import { csvHeader, type CellValue, type Column } from './table.ts';
 
-type Cell = string | number;
-export interface Table { columns: string[]; rows: Record<string, Cell>[] }
-
-const stallCol = (c: StallCause): string => `stall_${c.replace('-', '_')}_cycles`;
-
-/** compute.csv: one row per layer: cycles, busy cycles per stage, stalls by cause, utilisation. */
-export function computeRows(r: SimResult): Table {
-  const columns = ['layer', 'kind', 'images', 'cycles', 'runtime_s', 'encoder_busy_cycles', 'ac_busy_cycles', 'cab_busy_cycles',
-    ...STALL_CAUSES.map(stallCol), 'ac_chunk_overhead_cycles', 'util_encoder', 'util_ac', 'util_cab',
-    'bound_encoder_cycles', 'bound_ac_cycles', 'bound_cab_cycles', 'bound_dram_cycles',
-    'cout_tile', 'row_tile', 'tiles', 'spikes', 'acs'];
-  const rows = r.layers.map((l) => ({
-    layer: l.layer, kind: l.kind, images: l.images, cycles: l.cycles, runtime_s: l.runtimeS,
-    encoder_busy_cycles: l.stageCycles.encoder, ac_busy_cycles: l.stageCycles.ac, cab_busy_cycles: l.stageCycles.cab,
-    ...Object.fromEntries(STALL_CAUSES.map((c) => [stallCol(c), l.stalls[c]])),
-    ac_chunk_overhead_cycles: l.acChunkOverheadCycles,
-    util_encoder: l.utilisation.encoder, util_ac: l.utilisation.ac, util_cab: l.utilisation.cab,
-    bound_encoder_cycles: l.bounds.encoder, bound_ac_cycles: l.bounds.ac, bound_cab_cycles: l.bounds.cab, bound_dram_cycles: l.bounds.dram,
-    cout_tile: l.tiling.coutTile, row_tile: l.tiling.rowTile, tiles: l.tiling.coutTiles * l.tiling.rowTiles,
-    spikes: l.spikes, acs: l.acs,
-  }));
-  return { columns, rows };
+/** A hardware file: its name, its columns and how to get its rows from one replay. */
+export interface HwTable<R> {
+  file: 'compute.csv' | 'access.csv' | 'energy.csv' | 'actions.csv';
+  columns: readonly Column<R>[];
+  rows: (r: SimResult) => R[];
 }
 
-/** access.csv: layer x (buffer | dram): reads and writes in bits, DRAM bytes (LIF-twin layers add membrane_buffer). */
-export function accessRows(r: SimResult): Table {
-  const columns = ['layer', 'memory', 'read_bits', 'write_bits', 'total_bytes'];
-  const rows: Record<string, Cell>[] = [];
-  for (const l of r.layers) {
-    for (const m of [...BUFFER_COMPONENTS, ...(l.traffic.membrane_buffer ? ['membrane_buffer'] as const : []), 'dram'] as const) {
-      const t = l.traffic[m] ?? { readBits: 0, writeBits: 0 };
-      rows.push({ layer: l.layer, memory: m, read_bits: t.readBits, write_bits: t.writeBits, total_bytes: (t.readBits + t.writeBits) / 8 });
-    }
-  }
-  return { columns, rows };
+/** The memories of a layer in access.csv: every buffer, membrane_buffer for LIF-twin layers, DRAM. */
+function memoriesOf(l: LayerResult): (keyof LayerResult['traffic'] | 'membrane_buffer')[] {
+  return [...BUFFER_COMPONENTS, ...(l.traffic.membrane_buffer ? ['membrane_buffer' as const] : []), 'dram'];
 }
 
-/** energy.csv: layer x component: dynamic, leakage and total energy in pJ. */
-export function energyRows(r: SimResult): Table {
-  const columns = ['layer', 'component', 'dynamic_energy_pJ', 'leakage_energy_pJ', 'energy_pJ'];
-  const rows: Record<string, Cell>[] = [];
-  for (const l of r.layers) {
-    for (const [component, v] of energyByComponent(l.energy)) {
-      rows.push({ layer: l.layer, component, dynamic_energy_pJ: v.dynamicPJ, leakage_energy_pJ: v.leakagePJ, energy_pJ: v.dynamicPJ + v.leakagePJ });
-    }
-  }
-  return { columns, rows };
-}
+export const COMPUTE_TABLE: HwTable<LayerResult> = { file: 'compute.csv', columns: COMPUTE_COLUMNS, rows: (r) => r.layers };
 
-/** actions.csv: the ERT actually used, with counts summed over layers and the resulting energy. */
-export function actionRows(r: SimResult): Table {
-  const columns = ['component', 'action', 'unit', 'pJ_per_action', 'source', 'estimator', 'scaling', 'count', 'energy_pJ'];
-  const counts = new Map<string, number>();
-  for (const l of r.layers) for (const a of l.actions) counts.set(`${a.component}.${a.action}`, (counts.get(`${a.component}.${a.action}`) ?? 0) + a.count);
-  const rows = r.ert
-    .filter((e) => counts.has(`${e.component}.${e.action}`))
-    .map((e) => {
-      const count = counts.get(`${e.component}.${e.action}`) ?? 0;
-      return { component: e.component, action: e.action, unit: e.unit, pJ_per_action: e.pJ, source: e.source, estimator: e.estimator, scaling: e.scaling, count, energy_pJ: count * e.pJ };
+export const ACCESS_TABLE: HwTable<AccessRow> = {
+  file: 'access.csv',
+  columns: ACCESS_COLUMNS,
+  rows: (r) => r.layers.flatMap((l) => memoriesOf(l).map((memory) => {
+    const t = l.traffic[memory] ?? { readBits: 0, writeBits: 0 };
+    return { layer: l.layer, memory, readBits: t.readBits, writeBits: t.writeBits };
+  })),
+};
+
+export const ENERGY_TABLE: HwTable<EnergyRow> = {
+  file: 'energy.csv',
+  columns: ENERGY_COLUMNS,
+  rows: (r) => r.layers.flatMap((l) => [...energyByComponent(l.energy)].map(([component, v]) => ({ layer: l.layer, component, ...v }))),
+};
+
+/** Only the ERT entries the replay used, in ERT order. */
+export const ACTION_TABLE: HwTable<ActionRow> = {
+  file: 'actions.csv',
+  columns: ACTION_COLUMNS,
+  rows: (r) => {
+    const counts = new Map<string, number>();
+    for (const l of r.layers) for (const a of l.actions) counts.set(`${a.component}.${a.action}`, (counts.get(`${a.component}.${a.action}`) ?? 0) + a.count);
+    return r.ert.flatMap((entry) => {
+      const count = counts.get(`${entry.component}.${entry.action}`);
+      return count === undefined ? [] : [{ entry, count }];
     });
-  return { columns, rows };
+  },
+};
+
+/** A table as CSV header -> raw value records, the shape of the CSV (golden report, tests). */
+export interface Table { columns: string[]; rows: Record<string, CellValue>[] }
+
+export function tableRecords<R>(table: HwTable<R>, r: SimResult): Table {
+  const headers = table.columns.map(csvHeader);
+  return {
+    columns: headers,
+    rows: table.rows(r).map((row) => Object.fromEntries(table.columns.map((c, j) => [headers[j], c.value(row)]))),
+  };
 }
+
+export const computeRows = (r: SimResult): Table => tableRecords(COMPUTE_TABLE, r);
+export const accessRows = (r: SimResult): Table => tableRecords(ACCESS_TABLE, r);
+export const energyRows = (r: SimResult): Table => tableRecords(ENERGY_TABLE, r);
+export const actionRows = (r: SimResult): Table => tableRecords(ACTION_TABLE, r);
 
 export interface HwSummary {
   accelerator: string;

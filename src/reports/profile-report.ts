@@ -16,7 +16,7 @@ import { toMarkdownTable } from './markdown.ts';
 import { LAYER_COLUMNS, STEP_COLUMNS, TERMINAL_KEYS, stepRows, type LayerRow } from './profile-columns.ts';
 import { toCsv, toTerminalTable } from './table.ts';
 import type { HwSummary } from './hw-tables.ts';
-import type { GapRow } from './hw-report.ts';
+import type { GapRow } from './hw-columns.ts';
 import type { RunHashes } from '../util/hashes.ts';
 import type { RerunSpec } from '../run/profile-settings.ts';
 

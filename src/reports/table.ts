@@ -5,6 +5,7 @@
  * field. CSV keeps full precision for machines; Markdown, LaTeX, HTML and the terminal show rounded
  * numbers formatted here, so the same cell reads the same everywhere.
  */
+import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 
 export type CellValue = number | string | boolean;
@@ -28,6 +29,12 @@ export interface Column<R> {
   digits?: number;
   /** One-line definition, used for docs and table footnotes. */
   doc?: string;
+  /**
+   * The unit docs/columns.md states when `unit` does not say it all: names ('name'), counts
+   * ('spikes per image (mean over images)'), fractions ('fraction, 0-1'). Docs only; unset, the docs
+   * take `unit`, then the unit suffix of the CSV header (`_pJ`, `_cycles`, `_bits`, `_bytes`, `_s`).
+   */
+  docUnit?: string;
 }
 
 /** Where a formatted cell goes; decides grouping and the spelling of exponents and signs. */
@@ -207,61 +214,11 @@ export function csvRowLine<R>(columns: readonly Column<R>[], row: R): string {
 }
 
 /**
- * Minimal RFC 4180 parser (quoted fields, doubled quotes, CR/LF) for reading back what toCsv writes.
- * Returns rows of strings; a trailing newline does not make an empty row.
+ * Read back what toCsv writes: rows of strings, quoted fields and CR/LF handled by csv-parse. A
+ * trailing newline makes no empty row; rows may differ in length (a line cut by an interruption).
  */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let i = 0;
-  let quoted = false;
-  let fieldStarted = false;
-  while (i < text.length) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-        i++;
-        continue;
-      }
-      field += ch;
-      i++;
-      continue;
-    }
-    if (ch === '"' && field === '') {
-      quoted = true;
-      fieldStarted = true;
-      i++;
-    } else if (ch === ',') {
-      row.push(field);
-      field = '';
-      fieldStarted = true;
-      i++;
-    } else if (ch === '\n' || ch === '\r') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      fieldStarted = false;
-      i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1;
-    } else {
-      field += ch;
-      fieldStarted = true;
-      i++;
-    }
-  }
-  if (quoted) throw new Error('parseCsv: unterminated quoted field');
-  if (fieldStarted || field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
+  return parse(text, { relax_column_count: true, relax_quotes: true });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@
  * without its code arrays, plus each layer's code count), padding to 4 bytes, then every layer's
  * spike codes as uint32 in layer order.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SpikeTrace, SpikeTraceLayer } from './types.ts';
@@ -56,20 +55,6 @@ export function decodeTrace(buf: Buffer, file = '<buffer>'): SpikeTrace {
     return { ...rest, codes };
   });
   return { ...header, layers };
-}
-
-/** sha256 of a value's canonical JSON (object keys sorted), hex. */
-export function contentHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
-}
-
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v)) {
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    }
-    return v;
-  });
 }
 
 export function traceFile(dir: string, key: string): string {

@@ -6,8 +6,15 @@
  * generated data that is as exact as a hash ("init:<seed>" for seeded weights, the seed and shape of
  * synthetic images). Names of files are paths relative to the project root when inside it (so the
  * same checkout moved elsewhere gives the same keys), absolute otherwise.
+ *
+ * This is also the one place ids are made from content. Every id is a sha256 in hex, spelled three
+ * ways for three readers (all stored, so none may change):
+ *   "sha256:<64 hex>"  fingerprints in summary.json (says which algorithm, beside `algorithm`)
+ *   <64 hex>           content hashes of JSON values: spike-trace file names (the DSE network key)
+ *   <16 hex>           design-point ids in dse.csv (short enough to read, 64 bits against collisions)
  */
 import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { PROJECT_ROOT } from './version.ts';
@@ -29,8 +36,39 @@ export interface RunHashes {
 export const HASH_GROUPS = ['accelerator', 'tech', 'weights', 'inputs'] as const;
 export type HashGroupName = (typeof HASH_GROUPS)[number];
 
-export function sha256(bytes: Uint8Array | string): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+/** sha256 of the concatenated parts, hex. */
+export function sha256Hex(...parts: readonly (Uint8Array | string)[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest('hex');
+}
+
+/** A fingerprint as summary.json stores it: "sha256:<hex>". */
+export function sha256(...parts: readonly (Uint8Array | string)[]): string {
+  return `sha256:${sha256Hex(...parts)}`;
+}
+
+/**
+ * RFC 8785 (JCS) canonical JSON: keys sorted by UTF-16 code units, numbers and strings as
+ * JSON.stringify writes them. NaN and Infinity are errors (JSON has no spelling for them).
+ */
+export function canonicalJson(value: unknown): string {
+  const text = canonicalize(value);
+  if (text === undefined) throw new Error('canonicalJson: the value has no JSON form');
+  return text;
+}
+
+/** sha256 of a value's canonical JSON, hex: equal JSON content, equal hash, whatever the key order. */
+export function contentHash(value: unknown): string {
+  return sha256Hex(canonicalJson(value));
+}
+
+/** Hex digits of a short id (dse.csv point ids and network keys). */
+export const SHORT_ID_HEX = 16;
+
+/** The short form of a hex hash, as dse.csv shows it. */
+export function shortId(hexHash: string): string {
+  return hexHash.slice(0, SHORT_ID_HEX);
 }
 
 export function sha256File(path: string): string {
@@ -91,10 +129,9 @@ export function inputHashes(src: InputSource): HashGroup {
     case 'file':
       return hashFiles([src.path]);
     case 'dataset': {
-      const h = createHash('sha256');
-      h.update(new Uint8Array(src.images.buffer, src.images.byteOffset, src.images.byteLength));
-      if (src.labels) h.update(new Uint8Array(src.labels.buffer, src.labels.byteOffset, src.labels.byteLength));
-      return { [`${src.name} test split, ${src.shape.join('x')} decoded pixels and labels`]: `sha256:${h.digest('hex')}` };
+      const pixels = new Uint8Array(src.images.buffer, src.images.byteOffset, src.images.byteLength);
+      const labels = src.labels ? [new Uint8Array(src.labels.buffer, src.labels.byteOffset, src.labels.byteLength)] : [];
+      return { [`${src.name} test split, ${src.shape.join('x')} decoded pixels and labels`]: sha256(pixels, ...labels) };
     }
     case 'synthetic':
       return { 'synthetic images': `synthetic:seed=${src.seed};shape=${src.shape.join('x')}` };

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { markItems } from './svg-marks.ts';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,9 +8,9 @@ import { Ajv } from 'ajv';
 import type { ChartSpec } from '../../src/reports/charts/index.ts';
 import {
   energyByComponentChart, energyDisplayUnit, energyVsTimestepsChart, firingRateHeatmap, paperVsHardwareWaterfall,
-  paretoChart, renderSvg, timeDisplayUnit, waterfallBars, writeChart,
+  paretoChart, renderSvg, svgToPng, timeDisplayUnit, waterfallBars, writeChart,
 } from '../../src/reports/charts/index.ts';
-import { findSansFont, fontFamilyName, fontMetrics, measureText } from '../../src/reports/fonts.ts';
+import { CHART_FONT, pngTextDrawable, textWidthPx } from '../../src/reports/charts/fonts.ts';
 import { COMPONENTS, LAYERS, STEPS, WATERFALL, componentRows, firingRows, paretoPoints, timestepRows } from './sample-data.ts';
 
 const require = createRequire(import.meta.url);
@@ -133,25 +133,25 @@ test('writeChart: .vl.json, .svg and .png side by side', async (t) => {
   }
 });
 
-test('fonts: a sans-serif font is found and measured from its own tables', (t) => {
-  const font = findSansFont();
-  if (font === undefined) {
-    t.log('no sans-serif font installed (apt-get install -y fonts-dejavu-core); PNG text would be missing');
+test('fonts: chart text is measured from Verdana/DejaVu-like metrics, the same on every machine', (t) => {
+  // Verdana advances: 'a' 1229/2048 em, space 720/2048 em (within rounding of the package's table).
+  t.true(Math.abs(textWidthPx('a', 100) - 60) <= 1);
+  t.true(Math.abs(textWidthPx(' ', 100) - 35) <= 1);
+  const w = textWidthPx('conv1', 12);
+  t.true(w > 12 && w < 0.8 * 5 * 12); // narrower than vega's 0.8 em/char guess
+  t.true(textWidthPx('conv1', 12, true) > w, 'bold is wider');
+  t.true(CHART_FONT.startsWith('DejaVu Sans, Verdana') && CHART_FONT.endsWith('sans-serif'));
+});
+
+test('fonts: resvg finds a system font and PNGs carry the chart text', async (t) => {
+  if (!pngTextDrawable()) {
+    t.log('no font installed (apt-get install -y fonts-dejavu-core); PNG text would be missing');
     t.pass();
     return;
   }
-  t.true(existsSync(font.path));
-  const buf = readFileSync(font.path);
-  t.is(fontFamilyName(buf), font.family);
-  const m = fontMetrics(buf);
-  t.truthy(m);
-  if (m === undefined) return;
-  if (font.family === 'DejaVu Sans') {
-    // DejaVu Sans Book: 2048 units per em, 'a' advances 1255, space 651 (values from the font's hmtx).
-    t.is(m.unitsPerEm, 2048);
-    t.is(m.advance('a'.codePointAt(0) ?? 0), 1255);
-    t.is(m.advance(32), 651);
-  }
-  const w = measureText(m, 'conv1', 12);
-  t.true(w > 12 && w < 0.8 * 5 * 12); // narrower than vega's 0.8 em/char guess
+  const svg = await renderSvg(paperVsHardwareWaterfall(WATERFALL));
+  const withoutText = svg.replace(/<text[^>]*>[^<]*<\/text>/g, '');
+  t.not(withoutText, svg);
+  // The same chart minus its text rasterises to other pixels: the text was drawn.
+  t.notDeepEqual(svgToPng(svg), svgToPng(withoutText));
 });

@@ -1,16 +1,14 @@
 /**
- * Vega-Lite -> Vega -> SVG (headless vega View, no canvas) -> PNG (resvg with an installed font).
+ * Vega-Lite -> Vega -> SVG (headless vega View, no canvas) -> PNG (resvg with the system's fonts).
  * Everything runs in-process from npm packages; nothing is fetched.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
+import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
-import { readFileSync } from 'node:fs';
-import type { FontInfo } from '../fonts.ts';
-import { FONT_INSTALL_HINT, findSansFont, fontMetrics, measureText } from '../fonts.ts';
+import { FONT_INSTALL_HINT, pngTextDrawable, resvgFontOptions, textWidthPx } from './fonts.ts';
 
 export type ChartSpec = TopLevelSpec;
 
@@ -27,22 +25,19 @@ let metricsInstalled = false;
 
 /**
  * Headless vega has no canvas and guesses 0.8 em per character, which hides tick labels as
- * "overlapping" and leaves gaps in legends. Measure with the font the PNG is drawn with instead
- * (browsers showing the inline SVG use a similar sans-serif).
+ * "overlapping" and leaves gaps in legends. Measure with the metrics of the font the charts ask for
+ * instead (fonts.ts), the same on every machine.
  */
 function installTextMetrics(): void {
   if (metricsInstalled) return;
   metricsInstalled = true;
-  const font = findSansFont();
-  const metrics = font === undefined ? undefined : fontMetrics(readFileSync(font.path));
   const tm = (vega as unknown as { textMetrics?: VegaTextMetrics }).textMetrics;
   if (tm === undefined) return;
   tm.width = (item: TextItem, text: unknown): number => {
     const s = text === null || text === undefined ? '' : String(text).trim();
     const size = item.fontSize === undefined ? 11 : Number(item.fontSize) || 0;
     const bold = item.fontWeight === 'bold' || Number(item.fontWeight) >= 600;
-    // Without a font file, 0.6 em per character is closer to common sans faces than vega's 0.8.
-    return metrics === undefined ? 0.6 * s.length * size * (bold ? 1.08 : 1) : measureText(metrics, s, size, bold);
+    return textWidthPx(s, size, bold);
   };
 }
 
@@ -80,30 +75,24 @@ export async function renderSvg(spec: ChartSpec): Promise<string> {
 export interface PngOptions {
   /** Pixel density multiplier (2 = crisp on print and HiDPI screens). */
   scale?: number;
-  /** Font to draw text with; default `findSansFont()`. */
-  font?: FontInfo;
   /** Called once with the install hint when no font is found (default: console.warn). */
   warn?: (message: string) => void;
 }
 
 let warnedNoFont = false;
 
-/** Rasterise an SVG to PNG bytes. Without a font file the PNG is still written, minus text. */
-export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
-  const font = options.font ?? findSansFont();
-  if (font === undefined && !warnedNoFont) {
+/** resvg options of every chart PNG (svgToPng and the thread-pool renderer of run folders). */
+export function pngRenderOptions(options: PngOptions = {}): ResvgRenderOptions {
+  if (!warnedNoFont && !pngTextDrawable()) {
     warnedNoFont = true;
     (options.warn ?? console.warn)(FONT_INSTALL_HINT);
   }
-  const resvg = new Resvg(svg, {
-    fitTo: { mode: 'zoom', value: options.scale ?? 2 },
-    background: 'white',
-    font: font === undefined
-      ? { loadSystemFonts: true }
-      : { loadSystemFonts: false, fontFiles: [font.path], defaultFontFamily: font.family, sansSerifFamily: font.family },
-    logLevel: 'off',
-  });
-  return resvg.render().asPng();
+  return { fitTo: { mode: 'zoom', value: options.scale ?? 2 }, background: 'white', font: resvgFontOptions(), logLevel: 'off' };
+}
+
+/** Rasterise an SVG to PNG bytes. Without any font the PNG is still written, minus text. */
+export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
+  return new Resvg(svg, pngRenderOptions(options)).render().asPng();
 }
 
 export interface ChartFiles {

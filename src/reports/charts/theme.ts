@@ -3,6 +3,7 @@
  * and display units picked from the data so axes read "Energy (µJ)" rather than "1e6 pJ".
  */
 import type { Config } from 'vega-lite';
+import { CHART_FONT } from './fonts.ts';
 
 export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
@@ -23,7 +24,7 @@ export function categoryColours(n: number): string[] {
 }
 
 export const CHART_CONFIG: Config = {
-  font: 'sans-serif',
+  font: CHART_FONT,
   background: 'white',
   padding: 12,
   view: { stroke: null },

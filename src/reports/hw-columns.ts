@@ -1,0 +1,111 @@
+/**
+ * Column specs of the hardware-mode files (compute.csv, access.csv, energy.csv, actions.csv,
+ * gap.csv) and of the terminal's hardware table. Each spec is the single definition of its columns:
+ * the CSV writer, the golden report and docs/columns.md (scripts/gen-docs.ts) all read it.
+ *
+ * The CSV files are for machines only (no Markdown/LaTeX/HTML table shows them), so a column's
+ * header is its CSV name, units in the name (`runtime_s`, `read_bits`, `energy_pJ`).
+ */
+import type { ErtEntry } from '../energy/ert.ts';
+import type { GapStep } from '../energy/gap.ts';
+import type { LayerResult } from '../energy/price.ts';
+import { STALL_CAUSES, type StallCause } from '../hw/stcb-layer.ts';
+import type { CellValue, Column } from './table.ts';
+
+/** One row of access.csv: a layer's traffic at one memory. */
+export interface AccessRow { layer: string; memory: string; readBits: number; writeBits: number }
+/** One row of energy.csv: a layer's energy in one component. */
+export interface EnergyRow { layer: string; component: string; dynamicPJ: number; leakagePJ: number }
+/** One row of actions.csv: an ERT entry and how often it was used over all layers and images. */
+export interface ActionRow { entry: ErtEntry; count: number }
+/** One row of gap.csv. */
+export interface GapRow extends GapStep { node: string }
+/** A row of any hardware file evaluated at one of several nodes. */
+export interface NodeRow<R> { node: string; row: R }
+
+/** A CSV-only column: the CSV name doubles as its header. `docUnit` unset: the name's unit suffix. */
+function csv<R>(key: string, value: (r: R) => CellValue, doc: string, docUnit?: string): Column<R> {
+  return { key, header: key, value, doc, ...(docUnit !== undefined ? { docUnit } : {}) };
+}
+
+const layer = <R extends { layer: string }>(): Column<R> => csv('layer', (r) => r.layer, 'Weight layer.', 'name');
+const component = <R>(get: (r: R) => string): Column<R> => csv('component', get, 'Hardware component.', 'name');
+
+const stallColumn = (c: StallCause): Column<LayerResult> =>
+  csv(`stall_${c.replace('-', '_')}_cycles`, (l) => l.stalls[c], `Stall cycles caused by ${c}.`);
+
+/** compute.csv: one row per layer: cycles, busy cycles per stage, stalls by cause, utilisation, bounds, tiling. */
+export const COMPUTE_COLUMNS: Column<LayerResult>[] = [
+  layer(),
+  csv('kind', (l) => l.kind, 'stcb: STEB -> AC array -> CAB; mac: dense layer on the CAB lanes.', 'name'),
+  csv('images', (l) => l.images, 'Images replayed; per-layer values are sums over them.', 'images'),
+  csv('cycles', (l) => l.cycles, 'Layer latency in clock cycles (stages overlap per the timing option; stalls included).', 'cycles (sum over images)'),
+  csv('runtime_s', (l) => l.runtimeS, 'cycles / clock, seconds.'),
+  csv('encoder_busy_cycles', (l) => l.stageCycles.encoder, 'Cycles the encoder lanes work: ceil(T*N_in / lanes) and per-step rounding.'),
+  csv('ac_busy_cycles', (l) => l.stageCycles.ac, 'Cycles the AC array works, including partial-chunk overhead.'),
+  csv('cab_busy_cycles', (l) => l.stageCycles.cab, 'Cycles the CAB lanes work (also MAC layers).'),
+  ...STALL_CAUSES.map(stallColumn),
+  csv('ac_chunk_overhead_cycles', (l) => l.acChunkOverheadCycles, 'AC cycles beyond sum_t ceil(A_t / lanes): border spikes and partial lane chunks.'),
+  csv('util_encoder', (l) => l.utilisation.encoder, 'Encoder ops / (cycles * encoder lanes).', 'fraction, 0-1'),
+  csv('util_ac', (l) => l.utilisation.ac, 'ACs / (cycles * AC lanes).', 'fraction, 0-1'),
+  csv('util_cab', (l) => l.utilisation.cab, 'CAB or MAC ops / (cycles * CAB lanes).', 'fraction, 0-1'),
+  csv('bound_encoder_cycles', (l) => l.bounds.encoder, 'Lower bound ceil(T*N_in / encoder lanes) (DESIGN.md 6.1).'),
+  csv('bound_ac_cycles', (l) => l.bounds.ac, 'Lower bound sum_t ceil(A_t / AC lanes).'),
+  csv('bound_cab_cycles', (l) => l.bounds.cab, 'Lower bound ceil(T*N_out / CAB lanes).'),
+  csv('bound_dram_cycles', (l) => l.bounds.dram, 'Lower bound DRAM bits / bandwidth, in cycles.'),
+  csv('cout_tile', (l) => l.tiling.coutTile, 'Output channels per tile (so partial sums and weights fit).', 'channels'),
+  csv('row_tile', (l) => l.tiling.rowTile, 'Output rows per tile.', 'output rows'),
+  csv('tiles', (l) => l.tiling.coutTiles * l.tiling.rowTiles, 'Tiles per image.', 'tiles'),
+  csv('spikes', (l) => l.spikes, 'Spikes replayed.', 'spikes (sum over images)'),
+  csv('acs', (l) => l.acs, 'Exact ACs replayed.', 'ACs (sum over images)'),
+];
+
+/** access.csv: layer x memory (each buffer, membrane_buffer for LIF-twin layers, DRAM). */
+export const ACCESS_COLUMNS: Column<AccessRow>[] = [
+  layer(),
+  csv('memory', (r) => r.memory, 'Buffer (SRAM) or DRAM.', 'name'),
+  csv('read_bits', (r) => r.readBits, 'Bits read.'),
+  csv('write_bits', (r) => r.writeBits, 'Bits written.'),
+  csv('total_bytes', (r) => (r.readBits + r.writeBits) / 8, '(read + write bits) / 8.'),
+];
+
+/** energy.csv: layer x component. */
+export const ENERGY_COLUMNS: Column<EnergyRow>[] = [
+  layer(),
+  component((r) => r.component),
+  csv('dynamic_energy_pJ', (r) => r.dynamicPJ, 'Sum of count x pJ over the component\'s actions, pJ.'),
+  csv('leakage_energy_pJ', (r) => r.leakagePJ, 'Leakage power x runtime, pJ.'),
+  csv('energy_pJ', (r) => r.dynamicPJ + r.leakagePJ, 'Dynamic + leakage energy, pJ.'),
+];
+
+/** actions.csv: the ERT actually used, with counts summed over layers and the resulting energy. */
+export const ACTION_COLUMNS: Column<ActionRow>[] = [
+  component((r) => r.entry.component),
+  csv('action', (r) => r.entry.action, 'Action of the component (add, mult, read, write, leak, ...).', 'name'),
+  csv('unit', (r) => r.entry.unit, 'What one action is: op, bit or cycle.', 'op / bit / cycle'),
+  csv('pJ_per_action', (r) => r.entry.pJ, 'Energy of one action at this node and voltage, pJ.', 'pJ per action'),
+  csv('source', (r) => r.entry.source, 'Bibliography key of the reference value (hw-models/bibliography.json), or user.', 'bibliography key'),
+  csv('estimator', (r) => r.entry.estimator, 'How the value was derived from the reference.', 'text'),
+  csv('scaling', (r) => r.entry.scaling, 'Process-node / voltage scaling applied.', 'text'),
+  csv('count', (r) => r.count, 'Actions counted over all layers and images.', 'actions (op, bit or cycle)'),
+  csv('energy_pJ', (r) => r.count * r.entry.pJ, 'count x pJ_per_action, summed over layers and images, pJ.'),
+];
+
+/**
+ * The same columns behind a `node` column, for files that stack the rows of several nodes
+ * (`--node 45,7`).
+ */
+export function withNode<R>(columns: readonly Column<R>[]): Column<NodeRow<R>>[] {
+  return [
+    csv('node', (r) => r.node, 'Process node the row was evaluated at. Only when several nodes are evaluated (`--node 45,7`); rows of each node follow each other.', 'name'),
+    ...columns.map((c): Column<NodeRow<R>> => ({ ...c, value: (r) => c.value(r.row) })),
+  ];
+}
+
+export const GAP_COLUMNS: Column<GapRow>[] = [
+  { key: 'node', header: 'Node', value: (r) => r.node, doc: 'Process node.', docUnit: 'name' },
+  { key: 'step', header: 'Step', value: (r) => r.label, doc: 'Paper-mode total, a difference, or the hardware-mode total.', docUnit: 'text' },
+  { key: 'kind', header: 'Kind', value: (r) => r.kind, doc: 'total or delta; the deltas between two totals add up to their difference.', docUnit: 'total / delta' },
+  { key: 'energy', header: 'Energy', unit: 'pJ', value: (r) => r.energyPJ, format: 'float', digits: 0, doc: 'Per image, pJ.' },
+  { key: 'explanation', header: 'Explanation', value: (r) => r.explanation, doc: 'What the step accounts for.', docUnit: 'text' },
+];
