@@ -176,7 +176,7 @@ test('LIF twin: T*N_out membrane reads and writes, neuron ops and resets; ratio 
   t.is(s.lifTwin?.energyPerInferencePJ, lif.totals.energyPJ / trace.images);
 });
 
-test('ANN twin: equal-area MAC lanes, dense MACs, energy independent of the spikes (ann-twin)', (t) => {
+test('ANN twin: equal-area systolic array, dense MACs, energy independent of the spikes (ann-twin)', (t) => {
   const accel = loadAccelerator('stcb-default');
   for (const node of [45, 7]) {
     const tech = loadTech(node);
@@ -188,8 +188,12 @@ test('ANN twin: equal-area MAC lanes, dense MACs, energy independent of the spik
     const quiet = simulate(network(0.02), accel, tech, { lifTwin: false });
     const twin = busy.annTwin;
     if (!twin || !quiet.annTwin) return t.fail('no ANN twin');
-    t.is(twin.macLanes, Math.max(1, Math.floor(stcbArea / macArea)));
-    t.is(twin.macLanes, 149, `${node} nm: the page's lane count (the area factor cancels)`);
+    const pes = Math.max(1, Math.floor(stcbArea / macArea));
+    t.is(pes, 149, `${node} nm: the page's PE count (the area factor cancels)`);
+    t.is(twin.rows, Math.floor(Math.sqrt(pes)));
+    t.is(twin.cols, Math.floor(pes / twin.rows));
+    t.is(twin.macLanes, twin.rows * twin.cols);
+    t.is(twin.macLanes, 144, 'the page\'s 12 x 12 array');
     const trace = network(0.3);
     const dense = [...trace.macLayers, ...trace.layers].reduce((s, g) => s + g.kernelH * g.kernelW * g.inC * g.outC * g.outH * g.outW, 0);
     const mults = twin.layers.flatMap((l) => l.actions).filter((a) => a.component === 'mac_array' && a.action === 'multiply').reduce((s, a) => s + a.count, 0);
