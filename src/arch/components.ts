@@ -118,8 +118,12 @@ export function macPeAreaUm2(a: Accelerator, t: Tech): number {
 
 const encoderAreaUm2 = (a: Accelerator, t: Tech): number =>
   a.encoderLanes * (arithmeticAreaUm2(t, 'int_add', a.activationBits) + registerAreaUm2(t, a.activationBits));
+/** Register bits of the AC array that its mapping uses: psum registers when psums stay in the array, weight registers when weights are stationary. */
+export function acArrayRegisterBits(a: Accelerator): number {
+  return (a.options.psumsInArrayRegisters ? a.acPsumRegisters * a.psumBits : 0) + (a.options.weightStationary ? a.acWeightRegisters * a.weightBits : 0);
+}
 const acArrayAreaUm2 = (a: Accelerator, t: Tech): number =>
-  a.acLanes * arithmeticAreaUm2(t, 'int_add', a.psumBits) + registerAreaUm2(t, a.acPsumRegisters * a.psumBits + a.acWeightRegisters * a.weightBits);
+  a.acLanes * arithmeticAreaUm2(t, 'int_add', a.psumBits) + registerAreaUm2(t, acArrayRegisterBits(a));
 const cabAreaUm2 = (a: Accelerator, t: Tech): number =>
   a.cabLanes * (arithmeticAreaUm2(t, 'int_mult', a.psumBits) + arithmeticAreaUm2(t, 'int_add', a.accumulatorBits) + registerAreaUm2(t, a.accumulatorBits));
 
@@ -128,11 +132,22 @@ export function stcbComputeAreaUm2(a: Accelerator, t: Tech): number {
   return encoderAreaUm2(a, t) + acArrayAreaUm2(a, t) + cabAreaUm2(a, t);
 }
 
-/** Processing elements of the ANN twin: the file's rows x cols, else those that fit the STCB chip's compute area. */
-export function annTwinPes(a: Accelerator, t: Tech): number {
+/** `pes` PEs arranged as square as possible: R = floor(sqrt(pes)), C = floor(pes / R) (R * C <= pes). */
+export function squareArray(pes: number): { rows: number; cols: number } {
+  const n = Math.max(1, Math.floor(pes));
+  const rows = Math.floor(Math.sqrt(n));
+  return { rows, cols: Math.floor(n / rows) };
+}
+
+/**
+ * The ANN twin's systolic array: the file's rows x cols, else the processing elements that fit the
+ * STCB chip's compute area (lanes and array registers, 45 nm areas), arranged as square as possible.
+ */
+export function annTwinArray(a: Accelerator, t: Tech): { rows: number; cols: number; computeAreaUm2: number } {
+  const computeAreaUm2 = stcbComputeAreaUm2(a, t);
   const r = a.annTwin;
-  if (r?.rows !== undefined && r.cols !== undefined) return r.rows * r.cols;
-  return Math.max(1, Math.floor(stcbComputeAreaUm2(a, t) / macPeAreaUm2(a, t)));
+  if (r?.rows !== undefined && r.cols !== undefined) return { rows: r.rows, cols: r.cols, computeAreaUm2 };
+  return { ...squareArray(computeAreaUm2 / macPeAreaUm2(a, t)), computeAreaUm2 };
 }
 
 /** Every component of `a` (STCB chip and twins), in report order. */
@@ -154,7 +169,7 @@ export function componentSpecs(a: Accelerator): ComponentSpec[] {
     },
     {
       name: 'ac_array', chips: ['stcb', 'lif'], actions: [arith('add', 'int_add', a.psumBits, 'int add')],
-      ...logic((t) => acArrayAreaUm2(a, t), `${a.acLanes} lanes x int add ${a.psumBits}b + ${a.acPsumRegisters} psum and ${a.acWeightRegisters} weight registers`, user('ac_array')),
+      ...logic((t) => acArrayAreaUm2(a, t), `${a.acLanes} lanes x int add ${a.psumBits}b + ${acArrayRegisterBits(a)} register bits in use (psum/weight registers per options)`, user('ac_array')),
     },
     {
       // The LIF twin runs its MAC layers on the CAB, but its neuron lanes replace the CAB: no CAB leakage there.
@@ -173,7 +188,7 @@ export function componentSpecs(a: Accelerator): ComponentSpec[] {
     {
       name: 'mac_array', chips: ['ann'],
       actions: [arith('multiply', 'int_mult', macBits, 'int mult'), arith('add', 'int_add', a.accumulatorBits, 'int add')],
-      ...logic((t) => annTwinPes(a, t) * macPeAreaUm2(a, t), `processing elements x (int mult ${macBits}b + int add ${a.accumulatorBits}b + weight, input and psum registers)`, user('mac_array')),
+      ...logic((t) => { const ar = annTwinArray(a, t); return ar.rows * ar.cols * macPeAreaUm2(a, t); }, `processing elements x (int mult ${macBits}b + int add ${a.accumulatorBits}b + weight, input and psum registers)`, user('mac_array')),
     },
     ...(BUFFER_COMPONENTS as readonly BufferName[]).map((b) => sramComponent(b, BUFFER_CHIPS[b], a.buffers[b], user(b))),
     {

@@ -7,7 +7,7 @@ import type { Accelerator, LifLeak } from '../arch/accelerator.ts';
 import { leakyComponents } from '../arch/components.ts';
 import type { Tech } from '../arch/tech.ts';
 import type { SpikeTrace } from '../trace/types.ts';
-import { replay, type LayerReplay, type ReplayOptions } from '../hw/replay.ts';
+import { replay, type LayerReplay, type Replay, type ReplayOptions } from '../hw/replay.ts';
 import { buildErt, energize, type EnergyCell, type Ert, type ErtEntry } from './ert.ts';
 import { buildArt, chipArea, type ArtEntry, type ChipArea } from './art.ts';
 
@@ -41,7 +41,7 @@ export interface SimResult {
   area: ChipArea;
   layers: LayerResult[];
   totals: Totals;
-  annTwin?: { macLanes: number; computeAreaUm2: number; area: ChipArea; layers: LayerResult[]; totals: Totals };
+  annTwin?: Omit<NonNullable<Replay['annTwin']>, 'layers'> & { area: ChipArea; layers: LayerResult[]; totals: Totals };
   /** Conventional LIF-SNN twin: same spikes and ACs, membranes read/written every step, no encoder or CAB. */
   lifTwin?: { membraneBits: number; leak: LifLeak; lanes: number; area: ChipArea; layers: LayerResult[]; totals: Totals };
 }
@@ -109,7 +109,10 @@ export function simulate(trace: SpikeTrace, accel: Accelerator, tech: Tech, opti
     area: chipArea(accel, art, 'stcb'),
     ...chip,
   };
-  if (r.annTwin) result.annTwin = { macLanes: r.annTwin.macLanes, computeAreaUm2: r.annTwin.computeAreaUm2, area: chipArea(accel, art, 'ann'), ...priceChip(r.annTwin.layers, ert, leakyComponents(accel, 'ann'), r.clockHz) };
+  if (r.annTwin) {
+    const { layers, ...array } = r.annTwin;
+    result.annTwin = { ...array, area: chipArea(accel, art, 'ann'), ...priceChip(layers, ert, leakyComponents(accel, 'ann'), r.clockHz) };
+  }
   if (r.lifTwin) result.lifTwin = { membraneBits: r.lifTwin.membraneBits, leak: r.lifTwin.leak, lanes: r.lifTwin.lanes, area: chipArea(accel, art, 'lif'), ...priceChip(r.lifTwin.layers, ert, leakyComponents(accel, 'lif'), r.clockHz) };
   return result;
 }

@@ -1,20 +1,21 @@
 /**
  * Hardware replay of a spike trace: every spiking layer of every image through the STCB
  * accelerator model, the MAC layers on the CAB lanes, and two twins for comparison: the ANN twin
- * on a MAC array of the same compute area, and the conventional LIF-SNN twin (lif-layer.ts) that
+ * on a systolic MAC array (systolic.ts) of the same compute area, and the conventional LIF-SNN twin (lif-layer.ts) that
  * replays the same spikes with membranes read and written every step. Returns integer action
  * counts, traffic and cycles only; src/energy/price.ts prices them. Pure function of
  * (trace, accelerator, technology): the technology sets the clock and the twin's lane count.
  */
 import type { LayerGeometry, SpikeTrace, SpikeTraceLayer } from '../trace/types.ts';
-import { lifTwinSpec, type Accelerator, type LifLeak } from '../arch/accelerator.ts';
+import { lifTwinSpec, type Accelerator, type LifLeak, type SystolicDataflow } from '../arch/accelerator.ts';
 import type { Tech } from '../arch/tech.ts';
-import { arithmeticAreaUm2 } from '../arch/laws.ts';
+import { annTwinArray } from '../arch/components.ts';
 import type { ActionCount } from './actions.ts';
 import { spikeSummary } from './fanout.ts';
 import { emptyTraffic, simulateStcbLayer, STALL_CAUSES, zeroStalls, type LayerSim, type Traffic } from './stcb-layer.ts';
 import { simulateMacLayer } from './mac-layer.ts';
 import { lifOutputSpikes, outputSpikeSources, simulateLifLayer, type LifLayerSim } from './lif-layer.ts';
+import { simulateSystolicLayer } from './systolic.ts';
 
 export interface ReplayOptions {
   /** Images of the trace to replay (default: all). */
@@ -48,7 +49,11 @@ export interface Replay {
   images: number;
   timesteps: number;
   layers: LayerReplay[];
-  annTwin?: { macLanes: number; computeAreaUm2: number; layers: LayerReplay[] };
+  /**
+   * ANN twin on a rows x cols systolic array (macLanes = rows * cols PEs); `dataflow` is the
+   * setting, `layerDataflows` the dataflow each layer ran with (they differ under 'best').
+   */
+  annTwin?: { macLanes: number; rows: number; cols: number; dataflow: SystolicDataflow | 'best'; layerDataflows: Record<string, SystolicDataflow>; computeAreaUm2: number; layers: LayerReplay[] };
   /** Conventional LIF-SNN twin: same spikes and ACs, membranes read/written every step, no encoder or CAB. */
   lifTwin?: { membraneBits: number; leak: LifLeak; lanes: number; layers: LayerReplay[] };
 }
@@ -107,16 +112,6 @@ function finishLayer(l: AnyLayerSim, images: number, accel: Accelerator, clockHz
   };
 }
 
-/** Compute area of the STCB chip's lanes and of one MAC lane (um^2 at the node) for the ANN twin. */
-export function annTwinLanes(accel: Accelerator, tech: Tech): { macLanes: number; computeAreaUm2: number; macAreaUm2: number } {
-  const add = (b: number) => arithmeticAreaUm2(tech, 'int_add', b);
-  const mult = (b: number) => arithmeticAreaUm2(tech, 'int_mult', b);
-  const computeAreaUm2 = accel.encoderLanes * add(accel.activationBits) + accel.acLanes * add(accel.psumBits)
-    + accel.cabLanes * (mult(accel.psumBits) + add(accel.accumulatorBits));
-  const macAreaUm2 = mult(Math.max(accel.weightBits, accel.activationBits)) + add(accel.accumulatorBits);
-  return { macLanes: Math.max(1, Math.floor(computeAreaUm2 / macAreaUm2)), computeAreaUm2, macAreaUm2 };
-}
-
 /** Replays `trace` on `accel` at `tech`: counts, traffic and cycles of the chip and its twins. */
 export function replay(trace: SpikeTrace, accel: Accelerator, tech: Tech, options: ReplayOptions = {}): Replay {
   const clockHz = clockAt(accel, tech);
@@ -159,15 +154,19 @@ export function replay(trace: SpikeTrace, accel: Accelerator, tech: Tech, option
   const layers = order.map((n) => finishLayer(sums.get(n) as LayerSim, images.length, accel, clockHz, chipLanes));
   const result: Replay = { accelerator: accel.name, clockHz, images: images.length, timesteps: T, layers };
   if (options.annTwin !== false) {
-    const { macLanes, computeAreaUm2 } = annTwinLanes(accel, tech);
+    const { computeAreaUm2, ...array } = annTwinArray(accel, tech);
+    const dataflow = accel.annTwin?.dataflow ?? 'best';
+    const macLanes = array.rows * array.cols;
     const all = new Map<string, LayerGeometry>([...macs, ...spiking]);
+    const layerDataflows: Record<string, SystolicDataflow> = {};
     const twinLayers = order.map((name, idx) => {
-      const one = simulateMacLayer(all.get(name) as LayerGeometry, { accel, clockHz, lanes: macLanes, component: 'mac_array', multiplyAction: 'multiply', addAction: 'add', inputFromDram: idx === 0 });
+      const { sim: one, mapping } = simulateSystolicLayer(all.get(name) as LayerGeometry, { accel, clockHz, array, dataflow, inputFromDram: idx === 0 });
+      layerDataflows[name] = mapping.dataflow;
       let acc: LayerSim | undefined;
       for (let i = 0; i < images.length; i++) acc = accumulate(acc, one);
       return finishLayer(acc ?? { ...one, cycles: 0, actions: [], traffic: emptyTraffic(), stalls: zeroStalls() }, images.length, accel, clockHz, { cab: macLanes, mac: macLanes });
     });
-    result.annTwin = { macLanes, computeAreaUm2, layers: twinLayers };
+    result.annTwin = { macLanes, rows: array.rows, cols: array.cols, dataflow, layerDataflows, computeAreaUm2, layers: twinLayers };
   }
   if (wantLif) {
     // MAC layers run exactly as on the STCB chip; spiking layers are the LIF twin's.
