@@ -5,12 +5,16 @@
  *   profile_resnet18  profile vs plain forward pass (target: ratio < 2; `npm run profile -- resnet18` < 5 s)
  *   hw_replay         one ResNet18 T=8 trace replay (< 1 s) and 100 hardware models (< 30 s)
  *   dse_1000          1,000-point hardware sweep over one ResNet18 trace (< 5 min)
- * Options: --backend=wasm|cpu|tensorflow, --only=profile,hw,dse, --update-baseline
+ *   startup           compiled CLI: `--version` (< 0.5 s); `npm run profile -- resnet18` vs a plain
+ *                     tfjs ResNet18 script (ratio < 1.5)
+ * `npm run bench` builds dist/ first (the startup benchmark runs the compiled CLI).
+ * Options: --backend=wasm|cpu|tensorflow, --only=profile,hw,dse,startup, --update-baseline
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { benchProfile } from './profile.ts';
 import { benchHw, recordResnet18Trace } from './hw.ts';
 import { benchDse } from './dse.ts';
+import { benchStartup, startupVerdict } from './startup.ts';
 import type { BackendChoice } from '../src/run/backend.ts';
 import { initBackend } from '../src/run/backend.ts';
 
@@ -18,7 +22,7 @@ type Results = Record<string, Record<string, number | string>>;
 
 const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const backend = (arg('backend') ?? 'auto') as BackendChoice;
-const only = new Set((arg('only') ?? 'profile,hw,dse').split(','));
+const only = new Set((arg('only') ?? 'profile,hw,dse,startup').split(','));
 const baselineFile = new URL('./baseline.json', import.meta.url);
 
 const results: Results = {};
@@ -27,6 +31,11 @@ const record = (bench: string, r: Record<string, number | string>): void => {
   console.log(JSON.stringify({ bench, ...r }));
 };
 
+// Subprocess timings first, while this process does nothing else.
+if (only.has('startup')) {
+  record('startup', benchStartup());
+  console.log(startupVerdict(results.startup));
+}
 if (only.has('profile')) record('profile_resnet18', await benchProfile(backend));
 await initBackend(backend);
 if (only.has('hw')) record('hw_replay', benchHw(recordResnet18Trace()));

@@ -1,9 +1,12 @@
-/** Options shared by the commands that run a network (profile, dse): one definition each. */
+/**
+ * Options shared by the commands that run a network (profile, dse): one definition each. Imported when
+ * the CLI starts, so it imports only modules that load nothing heavy (no tfjs, vega, mathjs).
+ */
 import { Command, Option } from 'commander';
 import { DATASET_NAMES } from '../data/datasets.ts';
 import { PAPER_PRESETS } from '../energy/paper.ts';
-import { BACKENDS } from '../run/backend.ts';
 import { PAPER_DEFAULTS, SCHEDULE_KINDS } from '../stcb/schedule.ts';
+import { BACKEND_CHOICES } from './choices.ts';
 import { nonNegativeInt, positiveInt, positiveNumber, shape3 } from './parse.ts';
 
 /** STEB settings: --timesteps --vth0 --tau --schedule. */
@@ -36,5 +39,5 @@ export function addModelOptions(cmd: Command): Command {
     .addOption(new Option('--energy-preset <name>', 'paper-mode energy constants').choices(Object.keys(PAPER_PRESETS)).default('int32-45nm'))
     .option('--spiking-classifier', 'make the final classifier an STCB too', false)
     .option('--accelerator <name|file>', 'hardware model: a file in hw-models/accelerators/ or a path', 'stcb-default')
-    .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKENDS).default('auto'));
+    .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKEND_CHOICES).default('auto'));
 }

@@ -1,7 +1,6 @@
 /** `stcsim profile <model>`: flags in, app/profile.ts runs, the terminal table and headline out. */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { SingleBar, Presets } from 'cli-progress';
 import { UsageError } from '../util/errors.ts';
 import { DEFAULT_SCALESIM_FIRING_RATE } from '../trace/scalesim.ts';
 import type { ProfileFlags } from '../run/profile-settings.ts';
@@ -9,6 +8,7 @@ import type { ProfileOutcome } from '../app/profile.ts';
 import { runAction } from './run-action.ts';
 import { nodeList, positiveInt, positiveNumber, rateList } from './parse.ts';
 import { addInputOptions, addModelOptions, addStcbOptions } from './options.ts';
+import { progressBar } from './progress.ts';
 
 /** The terminal's view of a finished run: per-layer table, paper mode, hardware mode, notes, files. */
 async function printProfile(o: ProfileOutcome, flags: ProfileFlags): Promise<void> {
@@ -88,9 +88,7 @@ export function registerProfileCommand(program: Command): void {
         }
         const given = (name: string): boolean => c.getOptionValueSource(name) === 'cli';
         checkFlagCombinations(model, flags, given);
-        const bar = flags.progress && !flags.json && process.stderr.isTTY
-          ? new SingleBar({ format: 'profiling |{bar}| {value}/{total} images | {duration_formatted}', stream: process.stderr }, Presets.shades_classic)
-          : null;
+        const bar = await progressBar('profiling |{bar}| {value}/{total} images | {duration_formatted}', flags.progress && !flags.json);
         let started = false;
         const { profile } = await import('../app/profile.ts');
         const outcome = await profile(model ?? '', flags, given, {

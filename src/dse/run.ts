@@ -7,7 +7,8 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { acceleratorPath, parseAccelerator } from '../arch/accelerator.ts';
 import { readJson } from '../arch/validate.ts';
@@ -151,6 +152,12 @@ export function planPoints(o: DseOptions): DesignPoint[] {
   return points;
 }
 
+/**
+ * The worker's entry file beside this one: worker.ts when this module runs from src/ (tsx: tests, bench),
+ * worker.js when it runs compiled from dist/ (tsc rewrites import specifiers, not URLs in strings).
+ */
+const WORKER_URL = new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
+
 export async function runDse(o: DseOptions): Promise<DseOutcome> {
   mkdirSync(o.out, { recursive: true });
   const traceDir = join(o.out, 'traces');
@@ -183,7 +190,7 @@ export async function runDse(o: DseOptions): Promise<DseOutcome> {
 
   const workers = Math.min(o.workers, Math.max(1, pending));
   const pool = workers > 0 && limit > 0
-    ? new Piscina<WorkerTask, DseRow>({ filename: new URL('./worker.ts', import.meta.url).href, maxThreads: workers, minThreads: workers })
+    ? new Piscina<WorkerTask, DseRow>({ filename: WORKER_URL, maxThreads: workers, minThreads: workers })
     : null;
   try {
     for (const g of groups.values()) {

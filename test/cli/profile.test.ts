@@ -10,8 +10,10 @@ import { writeSafetensors } from '../../src/data/safetensors.ts';
 import { randomArray } from '../helpers.ts';
 
 const run = promisify(execFile);
+// The compiled CLI, as users run it; brought up to date first (a no-op when `npm test` just built it).
+test.before(() => run(process.execPath, ['node_modules/typescript/bin/tsc', '-b', 'tsconfig.build.json']));
 const cli = (args: string[]): Promise<{ stdout: string; stderr: string }> =>
-  run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { maxBuffer: 1 << 24 });
+  run(process.execPath, ['dist/cli/main.js', ...args], { maxBuffer: 1 << 24 });
 
 async function cliFails(t: import('ava').ExecutionContext, args: string[], message: RegExp): Promise<void> {
   const err = await t.throwsAsync(cli(args));

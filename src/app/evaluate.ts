@@ -1,0 +1,56 @@
+/**
+ * The evaluate flow as one function: a saved model's test accuracy and, given lists of T and V0, the
+ * accuracy of the same weights over that grid of STCB settings (written as Markdown when asked).
+ * Returns data; printing is the CLI's job (src/cli/evaluate.ts).
+ */
+import { writeFileSync } from 'node:fs';
+import { loadDataset, type DatasetName } from '../data/datasets.ts';
+import { initBackend, type BackendChoice } from '../run/backend.ts';
+import { loadModel } from '../train/io.ts';
+import { stebLayers } from '../train/layers.ts';
+import { accuracyGrid, gridMarkdown, type SweepRow } from '../train/sweep.ts';
+import { evaluateAccuracy } from '../train/trainer.ts';
+
+export interface EvaluateCommandOptions {
+  dataset: DatasetName;
+  dataDir?: string;
+  /** Use only the first n test images. */
+  testLimit?: number;
+  /** T values of the grid (default: the trained T when vth0 is given). */
+  timesteps?: number[];
+  /** V0 values of the grid (default: the trained V0 when timesteps is given). */
+  vth0?: number[];
+  /** Also write the grid's Markdown table to this file. */
+  markdown?: string;
+  backend?: BackendChoice;
+}
+
+export interface EvaluateHooks {
+  /** The plain test accuracy is known (before the grid, which takes longer). */
+  onAccuracy?: (accuracy: number, images: number) => void;
+  onGridRow?: (row: SweepRow) => void;
+}
+
+export interface EvaluateResult {
+  accuracy: number;
+  images: number;
+  /** The T x V0 grid, when asked for and the model has Steb layers. */
+  grid?: { rows: SweepRow[]; markdown: string };
+}
+
+/** Test accuracy of a saved model (model folder or model.json); with timesteps/vth0 lists, a grid over STCB settings. */
+export async function evaluateModel(modelPath: string, o: EvaluateCommandOptions, hooks: EvaluateHooks = {}): Promise<EvaluateResult> {
+  await initBackend(o.backend ?? 'auto');
+  const model = await loadModel(modelPath);
+  const test = loadDataset(o.dataset, 'test', { dataDir: o.dataDir, limit: o.testLimit });
+  const steb = stebLayers(model)[0];
+  const accuracy = evaluateAccuracy(model, test);
+  const images = test.shape[0];
+  hooks.onAccuracy?.(accuracy, images);
+  if (!steb || (!o.timesteps && !o.vth0)) return { accuracy, images };
+  const base = steb.settings;
+  const rows = await accuracyGrid(model, test, o.timesteps ?? [base.timesteps], o.vth0 ?? [base.vth0], hooks.onGridRow);
+  const markdown = gridMarkdown(rows, base);
+  if (o.markdown) writeFileSync(o.markdown, markdown);
+  return { accuracy, images, grid: { rows, markdown } };
+}

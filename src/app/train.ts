@@ -1,0 +1,87 @@
+/**
+ * The train flow as one function: dataset -> zoo network -> an STCSNN (and/or its ANN twin) trained
+ * with checkpoints and resume -> model.json + weights.bin + train.json under <out>/<mode>/. Returns the
+ * reports; what to print is the CLI's job (src/cli/train.ts). The per-batch progress display is still
+ * drawn by train/trainer.ts, chosen with `progress`.
+ */
+import { join } from 'node:path';
+import { loadDataset, type DatasetName } from '../data/datasets.ts';
+import { zooGraph } from '../model/zoo.ts';
+import { initBackend, type BackendChoice } from '../run/backend.ts';
+import { validateSettings, type StcbSettings } from '../stcb/schedule.ts';
+import { buildModel, type NetMode } from '../train/build.ts';
+import { train, type ProgressMode, type TrainReport } from '../train/trainer.ts';
+
+export interface TrainCommandOptions extends StcbSettings {
+  dataset: DatasetName;
+  dataDir?: string;
+  epochs: number;
+  /** Also train the ANN twin under the same settings. */
+  ann: boolean;
+  /** Train only the ANN twin. */
+  annOnly: boolean;
+  /** Continue from the last checkpoint in <out>/<mode>/. */
+  resume: boolean;
+  out: string;
+  batch: number;
+  lr: number;
+  seed: number;
+  /** Use only the first n training images. */
+  limit?: number;
+  /** Use only the first n test images. */
+  testLimit?: number;
+  backend?: BackendChoice;
+  progress?: ProgressMode;
+}
+
+/** What was loaded, before training starts. */
+export interface TrainStart {
+  backend: string;
+  trainImages: number;
+  testImages: number;
+  /** Folder the dataset was read from. */
+  source: string;
+}
+
+export interface TrainHooks {
+  onStart?: (start: TrainStart) => void;
+  /** One variant (mode) is about to train into outDir. */
+  onModeStart?: (mode: NetMode, outDir: string) => void;
+  onModeDone?: (mode: NetMode, report: TrainReport) => void;
+}
+
+export type TrainResult = Partial<Record<NetMode, TrainReport>>;
+
+/** Trains one or both variants of a zoo network; returns their reports (keyed by mode). */
+export async function trainNetwork(arch: string, o: TrainCommandOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
+  const stcb: StcbSettings = { timesteps: o.timesteps, vth0: o.vth0, tau: o.tau, schedule: o.schedule };
+  validateSettings(stcb);
+  const backend = await initBackend(o.backend ?? 'auto');
+  const trainSet = loadDataset(o.dataset, 'train', { dataDir: o.dataDir, limit: o.limit });
+  const testSet = loadDataset(o.dataset, 'test', { dataDir: o.dataDir, limit: o.testLimit });
+  const [, h, w, c] = trainSet.shape;
+  const graph = zooGraph(arch, { inputShape: [h, w, c], classes: trainSet.classes });
+  const modes: NetMode[] = o.annOnly ? ['ann'] : o.ann ? ['stcsnn', 'ann'] : ['stcsnn'];
+  hooks.onStart?.({ backend, trainImages: trainSet.shape[0], testImages: testSet.shape[0], source: trainSet.source });
+  const reports: TrainResult = {};
+  for (const mode of modes) {
+    const model = buildModel(graph, { mode, stcb, seed: o.seed });
+    const outDir = join(o.out, mode);
+    hooks.onModeStart?.(mode, outDir);
+    const report = await train(model, trainSet, {
+      epochs: o.epochs,
+      outDir,
+      batchSize: o.batch,
+      learningRate: o.lr,
+      seed: o.seed,
+      resume: o.resume,
+      test: testSet,
+      progress: o.progress,
+      settings: { network: arch, mode, dataset: o.dataset, stcb: mode === 'stcsnn' ? stcb : null, limit: o.limit ?? null },
+    });
+    model.dispose();
+    reports[mode] = report;
+    hooks.onModeDone?.(mode, report);
+  }
+  return reports;
+}
