@@ -14,6 +14,7 @@ import type { ProfileFlags, RerunFlags, RerunSpec } from '../run/profile-setting
 import type { ImageSet } from '../run/inputs.ts';
 import { profileNetwork } from '../run/profile.ts';
 import { prepareRun } from '../run/setup.ts';
+import type { QuantSpec } from '../stcb/quantize.ts';
 import type { StcbSettings } from '../stcb/schedule.ts';
 import { profileSummary, writeProfileReport, writeSummary, type ProfileSummary } from '../reports/profile-report.ts';
 import { loadAccelerator } from '../arch/accelerator.ts';
@@ -83,7 +84,7 @@ interface Workload {
 }
 
 /** A zoo network or tfjs model run on images. */
-function networkWorkload(modelSpec: string, flags: ProfileFlags, explicit: (name: string) => boolean, hooks: ProfileHooks): Workload {
+function networkWorkload(modelSpec: string, flags: ProfileFlags, explicit: (name: string) => boolean, hooks: ProfileHooks, quantization: QuantSpec | undefined): Workload {
   const { model, images } = prepareRun(modelSpec, flags);
   // A trained STCSNN carries its own STEB settings; flags given on the command line override them.
   const stored = model.settings;
@@ -91,7 +92,7 @@ function networkWorkload(modelSpec: string, flags: ProfileFlags, explicit: (name
   const settings: StcbSettings = { timesteps: pick('timesteps'), vth0: pick('vth0'), tau: pick('tau'), schedule: pick('schedule') };
   const total = images.shape[0];
   const run = profileNetwork(model.graph, model.weights, images, {
-    settings, batch: flags.batch, traceImages: flags.hardware ? flags.hwImages : 0, spikingClassifier: flags.spikingClassifier,
+    settings, batch: flags.batch, traceImages: flags.hardware ? flags.hwImages : 0, spikingClassifier: flags.spikingClassifier, quantization,
     onBatch: (done) => hooks.onImages?.(done, total),
   });
   return {
@@ -132,9 +133,13 @@ export interface ProfileHooks {
 }
 
 export async function profile(modelSpec: string, flags: ProfileFlags, explicit: (name: string) => boolean, hooks: ProfileHooks = {}): Promise<ProfileOutcome> {
+  // The accelerator file is read first: a bad file fails before any work, and its word widths
+  // quantise the network run (DESIGN.md 5.1) unless --no-quantize.
+  const accel = loadAccelerator(flags.accelerator);
+  const quantization = flags.quantize === false || flags.scalesim ? undefined : { weightBits: accel.weightBits, activationBits: accel.activationBits };
   const backend = flags.scalesim ? 'none' : await initBackend(flags.backend);
   const preset = paperPreset(flags.energyPreset);
-  const work = flags.scalesim ? scaleSimWorkload(flags.scalesim, flags) : networkWorkload(modelSpec, flags, explicit, hooks);
+  const work = flags.scalesim ? scaleSimWorkload(flags.scalesim, flags) : networkWorkload(modelSpec, flags, explicit, hooks, quantization);
   const { settings, counts } = work;
   const total = work.images;
 
@@ -143,13 +148,13 @@ export async function profile(modelSpec: string, flags: ProfileFlags, explicit: 
     network: work.network, model: flags.scalesim ?? modelSpec, settings, spikingClassifier: flags.spikingClassifier, backend,
     seed: flags.seed, images: total, batch: flags.batch, inputOrigin: work.inputOrigin,
     weightsOrigin: work.weightsOrigin, weightsTrained: work.weightsTrained, weightsWarning: work.weightsWarning,
-    assumptions: work.assumptions, accuracy: work.accuracy, elapsedMs: work.elapsedMs,
+    assumptions: work.assumptions, accuracy: work.accuracy, elapsedMs: work.elapsedMs, quantization,
   }, counts, energy);
   const outDir = flags.out ?? join('reports', work.network);
   writeProfileReport(outDir, summary, counts, energy);
   // The gap compares paper mode and the replay on the same images.
   const tracedEnergy = work.tracedCounts && work.tracedCounts !== counts ? paperEnergy(work.tracedCounts, preset) : energy;
-  const hardware = work.trace ? replayOnHardware(work.trace, tracedEnergy, flags) : null;
+  const hardware = work.trace ? replayOnHardware(work.trace, tracedEnergy, accel, flags) : null;
   if (hardware) {
     summary.hardware = writeHardwareReport(outDir, hardware.results, hardware.gaps);
     summary.hardwareImages = work.trace?.images;
@@ -174,8 +179,7 @@ export async function profile(modelSpec: string, flags: ProfileFlags, explicit: 
 }
 
 /** Replays the recorded trace on the accelerator at every requested node. */
-function replayOnHardware(trace: SpikeTrace, energy: PaperEnergy, flags: ProfileFlags): { accel: Accelerator; results: SimResult[]; gaps: GapStep[][] } {
-  const accel = loadAccelerator(flags.accelerator);
+function replayOnHardware(trace: SpikeTrace, energy: PaperEnergy, accel: Accelerator, flags: ProfileFlags): { accel: Accelerator; results: SimResult[]; gaps: GapStep[][] } {
   const results = flags.node.map((node) => simulate(trace, accel, loadTech(node, { voltageV: flags.voltage })));
   return { accel, results, gaps: results.map((r) => paperToHardwareGap(energy, r)) };
 }

@@ -29,6 +29,7 @@ async function printProfile(o: ProfileOutcome, flags: ProfileFlags): Promise<voi
     `paper-mode energy (${p.preset.name}) per image: SNN ${fmt(p.snnPJ)} (exact AC: ${fmt(p.snnExactPJ)}), ANN twin ${fmt(p.annPJ)}, ANN/SNN ${p.annOverSnn.toFixed(2)}x`,
     `AC: exact ${Math.round(p.acExact).toLocaleString('en-US')}, T*MAC*rate ${Math.round(p.acFormula).toLocaleString('en-US')} (${(100 * p.acFormulaError).toFixed(1)}% off)`,
     summary.hardware ? `\nhardware mode (${flags.accelerator}, ${summary.hardwareImages} image(s) replayed):\n${hardwareTerminalTable(summary.hardware)}` : '',
+    flags.scalesim !== undefined ? '' : summary.quantization ? `network run at the accelerator's widths: weights ${summary.quantization.weightBits} bit (per-channel symmetric), encoder inputs ${summary.quantization.activationBits} bit` : 'network run in float32 (--no-quantize)',
     summary.accuracy !== undefined ? `top-1 accuracy: ${(100 * summary.accuracy).toFixed(2)}% on ${summary.images} images` : '',
     summary.weights.warning ? `note: ${summary.weights.warning}` : '',
     ...(summary.assumptions ?? []).map((a) => `assumption: ${a}`),
@@ -68,6 +69,7 @@ export function registerProfileCommand(program: Command): void {
     .option('--voltage <V>', 'supply voltage (default: each node\'s nominal voltage)', positiveNumber('--voltage'))
     .option('--hw-images <n>', 'images replayed on the hardware model (the first n)', positiveInt('--hw-images'), 16)
     .option('--no-hardware', 'skip the hardware replay (paper mode only)')
+    .option('--no-quantize', 'run the network in float32 instead of the accelerator file\'s weight and activation widths')
     .option('--scalesim <topology.csv>', 'profile a SCALE-Sim topology (layers with synthetic spikes) instead of a model')
     .option('--firing-rate <r,...>', `--scalesim: spike probability per neuron and step, one value or one per CSV row (default ${DEFAULT_SCALESIM_FIRING_RATE})`, rateList)
     .option('--spiking-first-layer', '--scalesim: make the first row an STCB too (default: a MAC layer on the raw input)')

@@ -84,10 +84,15 @@ export interface HwSummary {
   edpPJs: number;
   dramBytesPerInference: number;
   energyByComponentPJ: Record<string, number>;
-  annTwin?: { macLanes: number; latencyS: number; energyPerInferencePJ: number; edpPJs: number; energyRatioAnnOverSnn: number };
+  /** Chip area at the node (on-chip components; DRAM excluded), mm^2. */
+  areaMm2: number;
+  areaByComponentMm2: Record<string, number>;
+  annTwin?: { macLanes: number; rows: number; cols: number; areaMm2: number; latencyS: number; energyPerInferencePJ: number; edpPJs: number; energyRatioAnnOverSnn: number };
   /** Conventional LIF-SNN twin replaying the same spikes (docs/hardware.md, "LIF-SNN twin"). */
-  lifTwin?: { membraneBits: number; leak: LifLeak; latencyS: number; energyPerInferencePJ: number; edpPJs: number; energyRatioLifOverStcb: number };
+  lifTwin?: { membraneBits: number; leak: LifLeak; areaMm2: number; latencyS: number; energyPerInferencePJ: number; edpPJs: number; energyRatioLifOverStcb: number };
 }
+
+const mm2 = (um2: number): number => um2 / 1e6;
 
 /** Summary figures (the lead merges them into summary.json). Images are processed one after another. */
 export function summary(r: SimResult): HwSummary {
@@ -110,16 +115,18 @@ export function summary(r: SimResult): HwSummary {
     edpPJs: e * latencyS,
     dramBytesPerInference: r.totals.dramBytes / n,
     energyByComponentPJ: Object.fromEntries(Object.entries(r.totals.energyByComponentPJ).map(([k, v]) => [k, v / n])),
+    areaMm2: mm2(r.area.totalUm2),
+    areaByComponentMm2: Object.fromEntries(Object.entries(r.area.byComponentUm2).map(([k, v]) => [k, mm2(v)])),
   };
   if (r.annTwin) {
     const tl = r.annTwin.totals.runtimeS / n;
     const te = r.annTwin.totals.energyPJ / n;
-    s.annTwin = { macLanes: r.annTwin.macLanes, latencyS: tl, energyPerInferencePJ: te, edpPJs: te * tl, energyRatioAnnOverSnn: e > 0 ? te / e : Infinity };
+    s.annTwin = { macLanes: r.annTwin.macLanes, rows: r.annTwin.rows, cols: r.annTwin.cols, areaMm2: mm2(r.annTwin.area.totalUm2), latencyS: tl, energyPerInferencePJ: te, edpPJs: te * tl, energyRatioAnnOverSnn: e > 0 ? te / e : Infinity };
   }
   if (r.lifTwin) {
     const tl = r.lifTwin.totals.runtimeS / n;
     const te = r.lifTwin.totals.energyPJ / n;
-    s.lifTwin = { membraneBits: r.lifTwin.membraneBits, leak: r.lifTwin.leak, latencyS: tl, energyPerInferencePJ: te, edpPJs: te * tl, energyRatioLifOverStcb: e > 0 ? te / e : Infinity };
+    s.lifTwin = { membraneBits: r.lifTwin.membraneBits, leak: r.lifTwin.leak, areaMm2: mm2(r.lifTwin.area.totalUm2), latencyS: tl, energyPerInferencePJ: te, edpPJs: te * tl, energyRatioLifOverStcb: e > 0 ? te / e : Infinity };
   }
   return s;
 }
@@ -132,6 +139,6 @@ export function summary(r: SimResult): HwSummary {
 export function twinResult(r: SimResult, twin: 'lif' | 'ann'): SimResult | undefined {
   const t = twin === 'lif' ? r.lifTwin : r.annTwin;
   if (!t) return undefined;
-  return { ...r, accelerator: `${r.accelerator} (${twin === 'lif' ? 'LIF-SNN' : 'ANN'} twin)`, layers: t.layers, totals: t.totals, annTwin: undefined, lifTwin: undefined };
+  return { ...r, accelerator: `${r.accelerator} (${twin === 'lif' ? 'LIF-SNN' : 'ANN'} twin)`, layers: t.layers, totals: t.totals, area: t.area, annTwin: undefined, lifTwin: undefined };
 }
 

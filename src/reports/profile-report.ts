@@ -19,6 +19,7 @@ import type { HwSummary } from './hw-tables.ts';
 import type { GapRow } from './hw-columns.ts';
 import type { RunHashes } from '../util/hashes.ts';
 import type { RerunSpec } from '../run/profile-settings.ts';
+import type { QuantSpec } from '../stcb/quantize.ts';
 
 export const PROFILE_FILES = ['layers.csv', 'steps.csv', 'table.md', 'summary.json'] as const;
 
@@ -41,6 +42,8 @@ export interface ProfileContext {
   assumptions?: string[];
   accuracy?: number;
   elapsedMs: number;
+  /** Word widths the network ran at (the accelerator file's precision); undefined: float32. */
+  quantization?: QuantSpec;
 }
 
 export interface ProfileSummary {
@@ -57,6 +60,8 @@ export interface ProfileSummary {
   weights: { origin: string; trained: boolean; warning?: string };
   assumptions?: string[];
   accuracy?: number;
+  /** How the network was quantised in the run that produced spikes and accuracy; null: float32. */
+  quantization: { weightBits: number | null; activationBits: number | null; weights: string; activations: string } | null;
   totals: NetworkCounts['totals'] & { firingRate: number };
   paperEnergy: {
     preset: PaperEnergy['preset'];
@@ -108,6 +113,12 @@ export function profileSummary(ctx: ProfileContext, counts: NetworkCounts, energ
     weights: { origin: ctx.weightsOrigin, trained: ctx.weightsTrained, warning: ctx.weightsTrained ? undefined : ctx.weightsWarning ?? UNTRAINED_WARNING },
     assumptions: ctx.assumptions,
     accuracy: ctx.accuracy,
+    quantization: ctx.quantization === undefined ? null : {
+      weightBits: ctx.quantization.weightBits ?? null,
+      activationBits: ctx.quantization.activationBits ?? null,
+      weights: 'symmetric, one scale per output channel (1 bit: sign x mean magnitude); biases and batch norm in full precision',
+      activations: 'encoder inputs, unsigned, uniform over [0, sum_t V(t)]',
+    },
     totals: { ...counts.totals, firingRate: spikingNeuronSteps > 0 ? counts.totals.encoderSubtracts / spikingNeuronSteps : 0 },
     paperEnergy: {
       preset: energy.preset,

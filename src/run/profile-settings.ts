@@ -7,6 +7,8 @@ import type { InputFlags } from './setup.ts';
 import type { StcbSettings } from '../stcb/schedule.ts';
 
 export interface ProfileFlags extends InputFlags, StcbSettings {
+  /** Quantise weights and encoder inputs to the accelerator's word widths (default true; `--no-quantize`). */
+  quantize?: boolean;
   batch: number;
   energyPreset: string;
   spikingClassifier: boolean;
