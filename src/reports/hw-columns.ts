@@ -6,6 +6,7 @@
  * The CSV files are for machines only (no Markdown/LaTeX/HTML table shows them), so a column's
  * header is its CSV name, units in the name (`runtime_s`, `read_bits`, `energy_pJ`).
  */
+import type { ArtEntry } from '../energy/art.ts';
 import type { ErtEntry } from '../energy/ert.ts';
 import type { GapStep } from '../energy/gap.ts';
 import type { LayerResult } from '../energy/price.ts';
@@ -77,6 +78,19 @@ export const ENERGY_COLUMNS: Column<EnergyRow>[] = [
   csv('leakage_energy_pJ', (r) => r.leakagePJ, 'Leakage power x runtime, pJ.'),
   csv('energy_pJ', (r) => r.dynamicPJ + r.leakagePJ, 'Dynamic + leakage energy, pJ.'),
 ];
+
+/** area.csv: the area reference table (ART) of the chip and its twins at the node. */
+export const AREA_COLUMNS: Column<ArtEntry>[] = [
+  component((e) => e.component),
+  csv('area_um2', (e) => e.areaUm2, 'Area of the component at this node, um^2 (45 nm estimate x the node\'s area factor).'),
+  csv('area_mm2', (e) => e.areaUm2 / 1e6, 'The same in mm^2.'),
+  csv('source', (e) => e.source, 'Bibliography key of the area law (hw-models/bibliography.json).', 'bibliography key'),
+  csv('estimator', (e) => e.estimator, 'How the area was obtained (lanes x adder/multiplier areas, register bits, SRAM law).', 'text'),
+  csv('scaling', (e) => e.scaling, 'Area factor from 45 nm to this node.', 'text'),
+];
+
+/** ert.csv (`stcsim ert`): every entry of the energy reference table, with no counts. */
+export const ERT_COLUMNS: Column<ErtEntry>[] = ACTION_COLUMNS.slice(0, 7).map((c): Column<ErtEntry> => ({ ...c, value: (e) => c.value({ entry: e, count: 0 }) }));
 
 /** actions.csv: the ERT actually used, with counts summed over layers and the resulting energy. */
 export const ACTION_COLUMNS: Column<ActionRow>[] = [
