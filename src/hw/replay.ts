@@ -12,7 +12,9 @@ import type { Tech } from '../arch/tech.ts';
 import { arithmeticAreaUm2 } from '../arch/laws.ts';
 import type { ActionCount } from './actions.ts';
 import { spikeSummary } from './fanout.ts';
-import { emptyTraffic, simulateStcbLayer, STALL_CAUSES, zeroStalls, type LayerSim, type Traffic } from './stcb-layer.ts';
+import { STALL_CAUSES, zeroStalls, type LayerSim } from './layer-sim.ts';
+import { simulateStcbLayer } from './stcb-layer.ts';
+import { emptyTraffic, type Traffic } from './traffic.ts';
 import { simulateMacLayer } from './mac-layer.ts';
 import { lifOutputSpikes, outputSpikeSources, simulateLifLayer, type LifLayerSim } from './lif-layer.ts';
 

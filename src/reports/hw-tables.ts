@@ -3,7 +3,7 @@
  * spec each, header names carry units). src/reports/hw-report.ts writes the files.
  */
 import { BUFFER_COMPONENTS, type LifLeak } from '../arch/accelerator.ts';
-import { STALL_CAUSES, type StallCause } from '../hw/stcb-layer.ts';
+import { STALL_CAUSES, type StallCause } from '../hw/layer-sim.ts';
 import { energyByComponent, type SimResult } from '../energy/price.ts';
 
 type Cell = string | number;
