@@ -72,11 +72,22 @@ function rowsFitting(l: LayerGeometry, stores: readonly TileStore[], c: number):
   return rows;
 }
 
+/**
+ * The next balanced channel tile narrower than c: one tile more than c needs, or more when that does
+ * not narrow it (64 channels in 8 or in 9 tiles are both 8 wide; without this the search never ended).
+ */
+function narrower(outC: number, c: number): number {
+  let tiles = Math.ceil(outC / c) + 1;
+  let next = Math.ceil(outC / tiles);
+  while (next >= c) next = Math.ceil(outC / ++tiles);
+  return next;
+}
+
 /** Balanced tiles (128 channels in 2 x 64, not 113 + 15), narrowing channels until one row fits. */
 export function chooseTiling(l: LayerGeometry, accel: Accelerator, needs: TileNeeds): Tiling {
   const cMax = maxChannels(l, accel, needs);
   let c = Math.ceil(l.outC / Math.ceil(l.outC / cMax));
-  while (c > 1 && rowsFitting(l, needs.stores, c) < 1) c = Math.ceil(l.outC / (Math.ceil(l.outC / c) + 1));
+  while (c > 1 && rowsFitting(l, needs.stores, c) < 1) c = narrower(l.outC, c);
   let rows = rowsFitting(l, needs.stores, c);
   if (rows >= 1) rows = Math.ceil(l.outH / Math.ceil(l.outH / rows));
   if (rows < 1) throw new Error(`layer ${l.layer}${needs.model}: one output row of one channel (${l.outW} outputs) does not fit the ${needs.storage} of ${accel.name}`);
