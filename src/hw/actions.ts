@@ -7,3 +7,9 @@ export interface ActionCount {
   action: string;
   count: number;
 }
+
+/** An unfolded batch norm (options.foldBatchNorm off) costs a multiply and an add per output it sees. */
+export function batchNormActions(g: { batchNormAfter: boolean }, foldBatchNorm: boolean, outputs: number): ActionCount[] {
+  if (!g.batchNormAfter || foldBatchNorm) return [];
+  return [{ component: 'bn', action: 'multiply', count: outputs }, { component: 'bn', action: 'add', count: outputs }];
+}

@@ -8,8 +8,11 @@
 import type { LayerGeometry } from '../trace/types.ts';
 import { denseMacs } from '../trace/geometry.ts';
 import type { Accelerator } from '../arch/accelerator.ts';
-import type { ActionCount } from './actions.ts';
-import { dramCycles, emptyTraffic, pushTraffic, zeroStalls, type LayerSim } from './stcb-layer.ts';
+import { batchNormActions, type ActionCount } from './actions.ts';
+import { zeroStalls, type LayerSim } from './layer-sim.ts';
+import { dramCycles } from './memory.ts';
+import { weightRegisterChannels } from './tiling.ts';
+import { dramBits, emptyTraffic, loadFromDram, pushTraffic } from './traffic.ts';
 
 export interface MacContext {
   accel: Accelerator;
@@ -29,10 +32,8 @@ export interface MacContext {
  * array's weight registers hold (the same rule as the STCB chip's tiling).
  */
 export function macCoutTile(g: LayerGeometry, accel: Accelerator, lanes: number): number {
-  const perChannel = g.kernelH * g.kernelW * g.inC;
-  if (!accel.options.weightStationary || !Number.isFinite(accel.acWeightRegisters)) return Math.min(lanes, g.outC);
-  const fit = Math.floor(accel.acWeightRegisters / perChannel);
-  if (fit < 1) throw new Error(`layer ${g.layer}: the weights of one output channel (${perChannel} words) do not fit the ${accel.acWeightRegisters} weight registers of ${accel.name}`);
+  const fit = weightRegisterChannels(g, accel);
+  if (fit < 1) throw new Error(`layer ${g.layer}: the weights of one output channel (${g.kernelH * g.kernelW * g.inC} words) do not fit the ${accel.acWeightRegisters} weight registers of ${accel.name}`);
   return Math.min(lanes, g.outC, fit);
 }
 
@@ -46,17 +47,13 @@ export function simulateMacLayer(g: LayerGeometry, ctx: MacContext): LayerSim {
   const broadcasts = g.outH * g.outW * g.kernelH * g.kernelW * g.inC * Math.ceil(g.outC / coutTile);
   const traffic = emptyTraffic();
   const weightBits = g.kernelH * g.kernelW * g.inC * g.outC * accel.weightBits;
-  traffic.weight_buffer.writeBits += weightBits;
+  loadFromDram(traffic, 'weight_buffer', weightBits);
   // Weight-stationary: each tile's weights are read once into the array's registers and reused at
   // every output position; otherwise every MAC reads its weight.
   traffic.weight_buffer.readBits += o.weightStationary ? weightBits : macs * accel.weightBits;
   traffic.act_buffer.readBits += broadcasts * accel.activationBits;
   traffic.act_buffer.writeBits += nOut * accel.activationBits;
-  traffic.dram.readBits += weightBits;
-  if (ctx.inputFromDram) {
-    traffic.dram.readBits += nIn * accel.activationBits;
-    traffic.act_buffer.writeBits += nIn * accel.activationBits;
-  }
+  if (ctx.inputFromDram) loadFromDram(traffic, 'act_buffer', nIn * accel.activationBits);
   const actsSpill = (nIn + nOut) * accel.activationBits > accel.buffers.act_buffer.capacityBits;
   if (actsSpill) {
     if (!ctx.inputFromDram) traffic.dram.readBits += nIn * accel.activationBits;
@@ -74,10 +71,8 @@ export function simulateMacLayer(g: LayerGeometry, ctx: MacContext): LayerSim {
   const actions: ActionCount[] = [
     { component: ctx.component, action: ctx.multiplyAction, count: macs },
     { component: ctx.component, action: ctx.addAction, count: macs + (g.hasBias ? nOut : 0) },
+    ...batchNormActions(g, o.foldBatchNorm, nOut),
   ];
-  if (g.batchNormAfter && !o.foldBatchNorm) {
-    actions.push({ component: 'bn', action: 'multiply', count: nOut }, { component: 'bn', action: 'add', count: nOut });
-  }
   pushTraffic(actions, traffic);
   return {
     layer: g.layer,
@@ -92,7 +87,7 @@ export function simulateMacLayer(g: LayerGeometry, ctx: MacContext): LayerSim {
     spikes: 0,
     acs: 0,
     acsPerStep: [],
-    bounds: { encoder: 0, ac: 0, cab: Math.ceil(macs / ctx.lanes), dram: dramCycles(accel, ctx.clockHz, traffic.dram.readBits + traffic.dram.writeBits) },
+    bounds: { encoder: 0, ac: 0, cab: Math.ceil(macs / ctx.lanes), dram: dramCycles(accel, ctx.clockHz, dramBits(traffic)) },
     work: { acOps: 0, cabOps: 0, encoderOps: 0, macOps: macs },
   };
 }

@@ -41,7 +41,9 @@ import type { LayerGeometry } from '../trace/types.ts';
 import { denseMacs } from '../trace/geometry.ts';
 import { SYSTOLIC_DATAFLOWS, type Accelerator, type SystolicDataflow } from '../arch/accelerator.ts';
 import type { ActionCount } from './actions.ts';
-import { dramCycles, emptyTraffic, pushTraffic, zeroStalls, type LayerSim } from './stcb-layer.ts';
+import { dramCycles } from './memory.ts';
+import { emptyTraffic, pushTraffic } from './traffic.ts';
+import { zeroStalls, type LayerSim } from './layer-sim.ts';
 
 /** PE grid of the array. */
 export interface SystolicArray {

@@ -10,7 +10,7 @@ import type { ArtEntry } from '../energy/art.ts';
 import type { ErtEntry } from '../energy/ert.ts';
 import type { GapStep } from '../energy/gap.ts';
 import type { LayerResult } from '../energy/price.ts';
-import { STALL_CAUSES, type StallCause } from '../hw/stcb-layer.ts';
+import { STALL_CAUSES, type StallCause } from '../hw/layer-sim.ts';
 import type { CellValue, Column } from './table.ts';
 
 /** One row of access.csv: a layer's traffic at one memory. */
@@ -89,9 +89,6 @@ export const AREA_COLUMNS: Column<ArtEntry>[] = [
   csv('scaling', (e) => e.scaling, 'Area factor from 45 nm to this node.', 'text'),
 ];
 
-/** ert.csv (`stcsim ert`): every entry of the energy reference table, with no counts. */
-export const ERT_COLUMNS: Column<ErtEntry>[] = ACTION_COLUMNS.slice(0, 7).map((c): Column<ErtEntry> => ({ ...c, value: (e) => c.value({ entry: e, count: 0 }) }));
-
 /** actions.csv: the ERT actually used, with counts summed over layers and the resulting energy. */
 export const ACTION_COLUMNS: Column<ActionRow>[] = [
   component((r) => r.entry.component),
@@ -104,6 +101,9 @@ export const ACTION_COLUMNS: Column<ActionRow>[] = [
   csv('count', (r) => r.count, 'Actions counted over all layers and images.', 'actions (op, bit or cycle)'),
   csv('energy_pJ', (r) => r.count * r.entry.pJ, 'count x pJ_per_action, summed over layers and images, pJ.'),
 ];
+
+/** ert.csv (`stcsim ert`): every entry of the energy reference table, with no counts. */
+export const ERT_COLUMNS: Column<ErtEntry>[] = ACTION_COLUMNS.slice(0, 7).map((c): Column<ErtEntry> => ({ ...c, value: (e) => c.value({ entry: e, count: 0 }) }));
 
 /**
  * The same columns behind a `node` column, for files that stack the rows of several nodes
