@@ -41,6 +41,10 @@ export interface SimResult {
   area: ChipArea;
   layers: LayerResult[];
   totals: Totals;
+  /** The STCB chip's weights fit the weight buffer: they are loaded from DRAM once per replayed batch. */
+  weightsResident: boolean;
+  /** The first image alone (weights loaded from DRAM): the single-image view of the chip. */
+  coldStart?: Totals;
   annTwin?: Omit<NonNullable<Replay['annTwin']>, 'layers'> & { area: ChipArea; layers: LayerResult[]; totals: Totals };
   /** Conventional LIF-SNN twin: same spikes and ACs, membranes read/written every step, no encoder or CAB. */
   lifTwin?: { membraneBits: number; leak: LifLeak; lanes: number; area: ChipArea; layers: LayerResult[]; totals: Totals };
@@ -98,6 +102,9 @@ export function simulate(trace: SpikeTrace, accel: Accelerator, tech: Tech, opti
   const ert = buildErt(accel, tech, r.clockHz);
   const art = buildArt(accel, tech);
   const chip = priceChip(r.layers, ert, leakyComponents(accel, 'stcb'), r.clockHz);
+  const first = options.images?.[0] ?? 0;
+  const coldStart = r.images <= 1 ? chip.totals
+    : priceChip(replay(trace, accel, tech, { images: [first], annTwin: false, lifTwin: false }).layers, ert, leakyComponents(accel, 'stcb'), r.clockHz).totals;
   const result: SimResult = {
     accelerator: r.accelerator,
     tech: { node: tech.node, provenance: tech.provenance, voltageV: tech.voltageV, flavour: tech.flavour, files: tech.files },
@@ -107,6 +114,8 @@ export function simulate(trace: SpikeTrace, accel: Accelerator, tech: Tech, opti
     ert: [...ert.values()],
     art,
     area: chipArea(accel, art, 'stcb'),
+    weightsResident: r.weightsResident,
+    coldStart,
     ...chip,
   };
   if (r.annTwin) {

@@ -40,6 +40,8 @@ export interface LifContext {
   outputSpikes: number;
   /** True when this layer reads the network input from DRAM. */
   inputFromDram: boolean;
+  /** The network's weights are resident in the weight buffer (an earlier image of the batch loaded them). */
+  weightsOnChip: boolean;
 }
 
 /** Where a layer's output spike count comes from: a consuming spiking layer, or the rate rule. */
@@ -137,6 +139,7 @@ function lifTileModel(l: SpikeTraceLayer, s: SpikeSummary, ctx: LifContext, out:
     ac: acStage({ layer: l, spikes: s, accel, weightWordBits: accel.weightBits, spikesSpill }),
     update: (tile) => neuronStep(neurons, tile),
     weightBits: (tile) => tileWeightBits(l, tile.cTile, accel.weightBits, 1),
+    weightsOnChip: ctx.weightsOnChip,
     feedCycles: () => 0,
     // Decoupled stages; the membrane recurrence still serialises a neuron's steps, which the lanes
     // hide by streaming across the tile's neurons.

@@ -24,6 +24,8 @@ export interface MacContext {
   multiplyAction: 'mac_multiply' | 'multiply';
   addAction: 'mac_add' | 'add';
   inputFromDram: boolean;
+  /** The network's weights are resident in the weight buffer (an earlier image of the batch loaded them). */
+  weightsOnChip: boolean;
 }
 
 
@@ -47,7 +49,7 @@ export function simulateMacLayer(g: LayerGeometry, ctx: MacContext): LayerSim {
   const broadcasts = g.outH * g.outW * g.kernelH * g.kernelW * g.inC * Math.ceil(g.outC / coutTile);
   const traffic = emptyTraffic();
   const weightBits = g.kernelH * g.kernelW * g.inC * g.outC * accel.weightBits;
-  loadFromDram(traffic, 'weight_buffer', weightBits);
+  if (!ctx.weightsOnChip) loadFromDram(traffic, 'weight_buffer', weightBits);
   // Weight-stationary: each tile's weights are read once into the array's registers and reused at
   // every output position; otherwise every MAC reads its weight.
   traffic.weight_buffer.readBits += o.weightStationary ? weightBits : macs * accel.weightBits;

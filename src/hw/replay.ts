@@ -7,7 +7,7 @@
  * (trace, accelerator, technology): the technology sets the clock and the twin's lane count.
  */
 import type { LayerGeometry, SpikeTrace, SpikeTraceLayer } from '../trace/types.ts';
-import { lifTwinSpec, type Accelerator, type LifLeak, type SystolicDataflow } from '../arch/accelerator.ts';
+import { lifTwinSpec, SCALED_WEIGHT_EXTRA_BITS, type Accelerator, type LifLeak, type SystolicDataflow } from '../arch/accelerator.ts';
 import type { Tech } from '../arch/tech.ts';
 import { annTwinArray } from '../arch/components.ts';
 import type { ActionCount } from './actions.ts';
@@ -50,6 +50,8 @@ export interface Replay {
   clockHz: number;
   images: number;
   timesteps: number;
+  /** The STCB chip's weights all fit the weight buffer: only the first replayed image loads them from DRAM. */
+  weightsResident: boolean;
   layers: LayerReplay[];
   /**
    * ANN twin on a rows x cols systolic array (macLanes = rows * cols PEs); `dataflow` is the
@@ -114,24 +116,46 @@ function finishLayer(l: AnyLayerSim, images: number, accel: Accelerator, clockHz
   };
 }
 
-/** Replays `trace` on `accel` at `tech`: counts, traffic and cycles of the chip and its twins. */
-export function replay(trace: SpikeTrace, accel: Accelerator, tech: Tech, options: ReplayOptions = {}): Replay {
-  const clockHz = clockAt(accel, tech);
-  const T = trace.timesteps;
-  const images = options.images ?? Array.from({ length: trace.images }, (_, i) => i);
+/**
+ * Whether every weight layer's weights fit the weight buffer at once (at `wordBits` per weight,
+ * `copies` copies of spiking layers' weights): then they stay on chip and only the first image of a
+ * replayed batch loads them from DRAM (DESIGN.md 5.1, reuse).
+ */
+export function weightsFitOnChip(layers: readonly LayerGeometry[], spiking: ReadonlySet<string>, accel: Accelerator, wordBits: number, copies: number): boolean {
+  const bits = layers.reduce((s, g) => s + g.kernelH * g.kernelW * g.inC * g.outC * wordBits * (spiking.has(g.layer) ? copies : 1), 0);
+  return bits <= accel.buffers.weight_buffer.capacityBits;
+}
+
+/** The trace's layers in execution order, checked. */
+function layerOrder(trace: SpikeTrace): { order: string[]; spiking: Map<string, SpikeTraceLayer>; macs: Map<string, LayerGeometry> } {
   const spiking = new Map<string, SpikeTraceLayer>(trace.layers.map((l) => [l.layer, l]));
   const macs = new Map<string, LayerGeometry>(trace.macLayers.map((l) => [l.layer, l]));
   const order = trace.order.length > 0 ? trace.order : [...trace.macLayers.map((l) => l.layer), ...trace.layers.map((l) => l.layer)];
   for (const name of order) {
     if (!spiking.has(name) && !macs.has(name)) throw new Error(`trace order names layer ${name}, which is neither a spiking nor a MAC layer`);
   }
+  return { order, spiking, macs };
+}
+
+/** Replays `trace` on `accel` at `tech`: counts, traffic and cycles of the chip and its twins. */
+export function replay(trace: SpikeTrace, accel: Accelerator, tech: Tech, options: ReplayOptions = {}): Replay {
+  const clockHz = clockAt(accel, tech);
+  const T = trace.timesteps;
+  const images = options.images ?? Array.from({ length: trace.images }, (_, i) => i);
+  const { order, spiking, macs } = layerOrder(trace);
+  const all = [...macs.values(), ...spiking.values()];
+  const spikingNames = new Set(spiking.keys());
+  const o = accel.options;
+  const chipResident = weightsFitOnChip(all, spikingNames, accel, o.scaledWeights ? accel.weightBits + SCALED_WEIGHT_EXTRA_BITS : accel.weightBits, o.scaledWeights ? T : 1);
+  const twinResident = weightsFitOnChip(all, spikingNames, accel, accel.weightBits, 1);
   const sums = new Map<string, LayerSim>();
   const wantLif = options.lifTwin !== false;
   const lifSpec = lifTwinSpec(accel);
   const lifSources = outputSpikeSources(order, spiking);
   const lifSums = new Map<string, LifLayerSim>();
-  for (const img of images) {
+  images.forEach((img, i) => {
     const encodersRun = new Set<string>();
+    const weightsOnChip = i > 0 && chipResident;
     order.forEach((name, idx) => {
       const sl = spiking.get(name);
       let r: LayerSim;
@@ -139,41 +163,50 @@ export function replay(trace: SpikeTrace, accel: Accelerator, tech: Tech, option
         const runEncoder = !encodersRun.has(sl.encoder);
         encodersRun.add(sl.encoder);
         const summaryIn = spikeSummary(sl, img, T);
-        r = simulateStcbLayer(sl, summaryIn, { accel, clockHz, timesteps: T, schedule: trace.schedule, runEncoder, inputFromDram: idx === 0 });
+        r = simulateStcbLayer(sl, summaryIn, { accel, clockHz, timesteps: T, schedule: trace.schedule, runEncoder, inputFromDram: idx === 0, weightsOnChip });
         if (wantLif) {
           const src = lifSources.get(name) ?? { kind: 'rate' };
           const outputSpikes = lifOutputSpikes(sl, summaryIn, src, src.kind === 'consumer' ? spikeSummary(src.layer, img, T) : undefined);
-          const lif = simulateLifLayer(sl, summaryIn, { accel, spec: lifSpec, clockHz, timesteps: T, outputSpikes, inputFromDram: idx === 0 });
+          const lif = simulateLifLayer(sl, summaryIn, { accel, spec: lifSpec, clockHz, timesteps: T, outputSpikes, inputFromDram: idx === 0, weightsOnChip: i > 0 && twinResident });
           lifSums.set(name, accumulate(lifSums.get(name), lif));
         }
       } else {
-        r = simulateMacLayer(macs.get(name) as LayerGeometry, { accel, clockHz, lanes: accel.cabLanes, component: 'cab', multiplyAction: 'mac_multiply', addAction: 'mac_add', inputFromDram: idx === 0 });
+        r = simulateMacLayer(macs.get(name) as LayerGeometry, { accel, clockHz, lanes: accel.cabLanes, component: 'cab', multiplyAction: 'mac_multiply', addAction: 'mac_add', inputFromDram: idx === 0, weightsOnChip });
       }
       sums.set(name, accumulate(sums.get(name), r));
     });
-  }
+  });
   const chipLanes = { cab: accel.cabLanes, mac: accel.cabLanes };
   const layers = order.map((n) => finishLayer(sums.get(n) as LayerSim, images.length, accel, clockHz, chipLanes));
-  const result: Replay = { accelerator: accel.name, clockHz, images: images.length, timesteps: T, layers };
-  if (options.annTwin !== false) {
-    const { computeAreaUm2, ...array } = annTwinArray(accel, tech);
-    const dataflow = accel.annTwin?.dataflow ?? 'best';
-    const macLanes = array.rows * array.cols;
-    const all = new Map<string, LayerGeometry>([...macs, ...spiking]);
-    const layerDataflows: Record<string, SystolicDataflow> = {};
-    const twinLayers = order.map((name, idx) => {
-      const { sim: one, mapping } = simulateSystolicLayer(all.get(name) as LayerGeometry, { accel, clockHz, array, dataflow, inputFromDram: idx === 0 });
-      layerDataflows[name] = mapping.dataflow;
-      let acc: LayerSim | undefined;
-      for (let i = 0; i < images.length; i++) acc = accumulate(acc, one);
-      return finishLayer(acc ?? { ...one, cycles: 0, actions: [], traffic: emptyTraffic(), stalls: zeroStalls() }, images.length, accel, clockHz, { cab: macLanes, mac: macLanes });
-    });
-    result.annTwin = { macLanes, rows: array.rows, cols: array.cols, dataflow, layerDataflows, computeAreaUm2, layers: twinLayers };
-  }
+  const result: Replay = { accelerator: accel.name, clockHz, images: images.length, timesteps: T, weightsResident: chipResident, layers };
+  if (options.annTwin !== false) result.annTwin = annTwinReplay(order, new Map<string, LayerGeometry>([...macs, ...spiking]), images.length, twinResident, accel, tech, clockHz);
   if (wantLif) {
     // MAC layers run exactly as on the STCB chip; spiking layers are the LIF twin's.
     const lifLayers = order.map((n) => finishLayer(lifSums.get(n) ?? (sums.get(n) as LayerSim), images.length, accel, clockHz, { cab: lifSpec.lanes, mac: accel.cabLanes }));
     result.lifTwin = { membraneBits: lifSpec.membraneBits, leak: lifSpec.leak, lanes: lifSpec.lanes, layers: lifLayers };
   }
   return result;
+}
+
+/**
+ * The ANN twin: every layer on its systolic array. It does not depend on the spikes, so each layer is
+ * replayed twice at most: the first image (weights from DRAM) and the others (weights resident when
+ * they fit).
+ */
+function annTwinReplay(order: readonly string[], layers: ReadonlyMap<string, LayerGeometry>, images: number, resident: boolean, accel: Accelerator, tech: Tech, clockHz: number): NonNullable<Replay['annTwin']> {
+  const { computeAreaUm2, ...array } = annTwinArray(accel, tech);
+  const dataflow = accel.annTwin?.dataflow ?? 'best';
+  const macLanes = array.rows * array.cols;
+  const layerDataflows: Record<string, SystolicDataflow> = {};
+  const twinLayers = order.map((name, idx) => {
+    const g = layers.get(name) as LayerGeometry;
+    const ctx = { accel, clockHz, array, dataflow, inputFromDram: idx === 0 };
+    const { sim: cold, mapping } = simulateSystolicLayer(g, { ...ctx, weightsOnChip: false });
+    const warm = resident ? simulateSystolicLayer(g, { ...ctx, weightsOnChip: true }).sim : cold;
+    layerDataflows[name] = mapping.dataflow;
+    let acc: LayerSim | undefined;
+    for (let i = 0; i < images; i++) acc = accumulate(acc, i === 0 ? cold : warm);
+    return finishLayer(acc ?? { ...cold, cycles: 0, actions: [], traffic: emptyTraffic(), stalls: zeroStalls() }, images, accel, clockHz, { cab: macLanes, mac: macLanes });
+  });
+  return { macLanes, rows: array.rows, cols: array.cols, dataflow, layerDataflows, computeAreaUm2, layers: twinLayers };
 }

@@ -27,6 +27,8 @@ export interface StcbContext {
   runEncoder: boolean;
   /** True when this layer reads the network input from DRAM. */
   inputFromDram: boolean;
+  /** The network's weights are resident in the weight buffer (an earlier image of the batch loaded them). */
+  weightsOnChip: boolean;
 }
 
 /** Weight word of the chip: widened when weights are pre-scaled by V(t) (options.scaledWeights). */
@@ -106,6 +108,7 @@ function stcbTileModel(l: SpikeTraceLayer, s: SpikeSummary, ctx: StcbContext, st
     ac: acStage({ layer: l, spikes: s, accel, weightWordBits: wordBits, spikesSpill: st.spikesSpill }),
     update: (tile, t) => cabStep(accel, T, tile.nOut, t, stalls, traffic),
     weightBits: (tile) => tileWeightBits(l, tile.cTile, wordBits, o.scaledWeights ? T : 1),
+    weightsOnChip: ctx.weightsOnChip,
     // The encoder runs ahead during the first channel tile: tile (0, k) waits only for its own rows
     // when k = 0; the rows of tile k+1 are encoded while tile k computes.
     feedCycles: (tile) => (tile.ct === 0 && tile.rt === 0 ? encShares[0] ?? 0 : 0),

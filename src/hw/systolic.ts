@@ -140,6 +140,8 @@ export interface SystolicContext {
   array: SystolicArray;
   dataflow: SystolicDataflow | 'best';
   inputFromDram: boolean;
+  /** The network's weights are resident in the weight buffer (an earlier image of the batch loaded them). */
+  weightsOnChip: boolean;
 }
 
 /**
@@ -160,13 +162,13 @@ export function simulateSystolicLayer(g: LayerGeometry, ctx: SystolicContext): {
   const nOut = g.outH * g.outW * g.outC;
   const weightBits = gemm.k * gemm.n * accel.weightBits;
   const traffic = emptyTraffic();
-  traffic.weight_buffer.writeBits += weightBits;
+  if (!ctx.weightsOnChip) traffic.weight_buffer.writeBits += weightBits;
   traffic.weight_buffer.readBits += words.filterReads * accel.weightBits;
   traffic.act_buffer.readBits += words.ifmapReads * accel.activationBits;
   traffic.act_buffer.writeBits += nOut * accel.activationBits;
   traffic.psum_buffer.writeBits += words.psumWrites * accel.accumulatorBits;
   traffic.psum_buffer.readBits += words.psumReads * accel.accumulatorBits;
-  traffic.dram.readBits += weightBits;
+  if (!ctx.weightsOnChip) traffic.dram.readBits += weightBits;
   if (ctx.inputFromDram) {
     traffic.dram.readBits += nIn * accel.activationBits;
     traffic.act_buffer.writeBits += nIn * accel.activationBits;

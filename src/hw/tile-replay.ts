@@ -35,6 +35,8 @@ export interface TileModel<Tr extends Traffic = Traffic> {
   update: (tile: TileRegion, t: number) => UpdateStep;
   /** Weight bits of the tile's channels, loaded with the first row tile. */
   weightBits: (tile: TileRegion) => number;
+  /** The layer's weights are already in the weight buffer (resident across the batch): no DRAM load. */
+  weightsOnChip: boolean;
   /** Cycles the tile waits for its input before step 1 (the STCB encoder's first share). */
   feedCycles: (tile: TileRegion) => number;
   /** Bound of the update stage when it streams across steps (overlapped timing), before port time. */
@@ -55,7 +57,7 @@ export function replayTile(m: TileModel, tile: TileRegion, busy: StageBusy): Til
   const o = m.accel.options;
   const weightBits = m.weightBits(tile);
   let loadBits = 0;
-  if (tile.rt === 0) {
+  if (tile.rt === 0 && !m.weightsOnChip) {
     loadFromDram(m.traffic, 'weight_buffer', weightBits);
     loadBits = weightBits;
   }

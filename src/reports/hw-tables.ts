@@ -84,6 +84,10 @@ export interface HwSummary {
   edpPJs: number;
   dramBytesPerInference: number;
   energyByComponentPJ: Record<string, number>;
+  /** Weights stay in the weight buffer across the replayed images (loaded from DRAM once per batch). */
+  weightsResident: boolean;
+  /** The first image alone, weights loaded from DRAM (single-image view). */
+  coldStart?: { energyPJ: number; latencyS: number; dramBytes: number };
   /** Chip area at the node (on-chip components; DRAM excluded), mm^2. */
   areaMm2: number;
   areaByComponentMm2: Record<string, number>;
@@ -115,6 +119,8 @@ export function summary(r: SimResult): HwSummary {
     edpPJs: e * latencyS,
     dramBytesPerInference: r.totals.dramBytes / n,
     energyByComponentPJ: Object.fromEntries(Object.entries(r.totals.energyByComponentPJ).map(([k, v]) => [k, v / n])),
+    weightsResident: r.weightsResident,
+    ...(r.coldStart ? { coldStart: { energyPJ: r.coldStart.energyPJ, latencyS: r.coldStart.runtimeS, dramBytes: r.coldStart.dramBytes } } : {}),
     areaMm2: mm2(r.area.totalUm2),
     areaByComponentMm2: Object.fromEntries(Object.entries(r.area.byComponentUm2).map(([k, v]) => [k, mm2(v)])),
   };
@@ -139,6 +145,6 @@ export function summary(r: SimResult): HwSummary {
 export function twinResult(r: SimResult, twin: 'lif' | 'ann'): SimResult | undefined {
   const t = twin === 'lif' ? r.lifTwin : r.annTwin;
   if (!t) return undefined;
-  return { ...r, accelerator: `${r.accelerator} (${twin === 'lif' ? 'LIF-SNN' : 'ANN'} twin)`, layers: t.layers, totals: t.totals, area: t.area, annTwin: undefined, lifTwin: undefined };
+  return { ...r, accelerator: `${r.accelerator} (${twin === 'lif' ? 'LIF-SNN' : 'ANN'} twin)`, layers: t.layers, totals: t.totals, coldStart: undefined, area: t.area, annTwin: undefined, lifTwin: undefined };
 }
 

@@ -11,7 +11,7 @@ test('MAC layers: one weight read per MAC, or each weight once under weightStati
   const g = geometry({ layer: 'c', inH: 8, inW: 8, inC: 6, outC: 20, k: 3, stride: 1, pad: 1 });
   const macs = 9 * 6 * 20 * 64;
   const weights = 9 * 6 * 20;
-  const ctx = { clockHz, lanes: 16, component: 'mac_array' as const, multiplyAction: 'multiply' as const, addAction: 'add' as const, inputFromDram: false };
+  const ctx = { clockHz, lanes: 16, component: 'mac_array' as const, multiplyAction: 'multiply' as const, addAction: 'add' as const, inputFromDram: false, weightsOnChip: false };
 
   const streaming = simulateMacLayer(g, { ...ctx, accel: withChanges(base, { options: { weightStationary: false } }) });
   t.is(streaming.traffic.weight_buffer.readBits, macs * base.weightBits);

@@ -32,7 +32,7 @@ test('cycles: folds x cycles per fold, by hand, for each dataflow on a 4 x 4 arr
   // is: Sr = K = 18, Sc = M = 16, T = N = 5 -> 5 x 4 folds of 2*4 + 4 + 5 - 2 = 15 cycles.
   const hand = { ws: { folds: 10, perFold: 26, cycles: 260 }, os: { folds: 8, perFold: 24, cycles: 192 }, is: { folds: 20, perFold: 15, cycles: 300 } };
   for (const df of ['ws', 'os', 'is'] as const) {
-    const { sim, mapping } = simulateSystolicLayer(g, { accel: ideal, clockHz, array, dataflow: df, inputFromDram: false });
+    const { sim, mapping } = simulateSystolicLayer(g, { accel: ideal, clockHz, array, dataflow: df, inputFromDram: false, weightsOnChip: false });
     t.is(mapping.folds, hand[df].folds, df);
     t.is(mapping.cyclesPerFold, hand[df].perFold, df);
     t.is(sim.stageCycles.cab, hand[df].cycles, df);
@@ -44,7 +44,7 @@ test('cycles: folds x cycles per fold, by hand, for each dataflow on a 4 x 4 arr
 test('a layer that fits the array runs in one fold', (t) => {
   // Dense 8 -> 4 on an 8 x 4 array, weight stationary: Sr = 8, Sc = 4, T = 1.
   const { encoder: _e, ...g } = geometry({ layer: 'fc', inH: 1, inW: 1, inC: 8, outC: 4, k: 1, stride: 1, pad: 0, op: 'dense', batchNormAfter: false, hasBias: false });
-  const { sim, mapping } = simulateSystolicLayer(g, { accel: ideal, clockHz, array: { rows: 8, cols: 4 }, dataflow: 'ws', inputFromDram: false });
+  const { sim, mapping } = simulateSystolicLayer(g, { accel: ideal, clockHz, array: { rows: 8, cols: 4 }, dataflow: 'ws', inputFromDram: false, weightsOnChip: false });
   t.is(mapping.folds, 1);
   t.is(sim.cycles, 2 * 8 + 4 + 1 - 2);
   t.deepEqual(sim.tiling, { coutTile: 4, rowTile: 8, coutTiles: 1, rowTiles: 1 });
@@ -53,7 +53,7 @@ test('a layer that fits the array runs in one fold', (t) => {
 
 test('a layer larger than the array: row and column folds, partial sums per extra fold of K', (t) => {
   const g = small();
-  const { sim, mapping } = simulateSystolicLayer(g, { accel: ideal, clockHz, array: { rows: 4, cols: 4 }, dataflow: 'ws', inputFromDram: false });
+  const { sim, mapping } = simulateSystolicLayer(g, { accel: ideal, clockHz, array: { rows: 4, cols: 4 }, dataflow: 'ws', inputFromDram: false, weightsOnChip: false });
   t.is(mapping.rowFolds, 5); // ceil(18 / 4)
   t.is(mapping.colFolds, 2); // ceil(5 / 4)
   t.deepEqual(sim.tiling, { coutTile: 4, rowTile: 4, coutTiles: 2, rowTiles: 5 });
@@ -74,7 +74,7 @@ test('MACs are dense MACs under every dataflow (zeros are multiplied too)', (t) 
   const g = { ...small(), hasBias: true };
   const dense = 3 * 3 * 2 * 5 * 4 * 4;
   for (const df of ['ws', 'os', 'is', 'best'] as const) {
-    const { sim } = simulateSystolicLayer(g, { accel: ideal, clockHz, array: { rows: 3, cols: 7 }, dataflow: df, inputFromDram: true });
+    const { sim } = simulateSystolicLayer(g, { accel: ideal, clockHz, array: { rows: 3, cols: 7 }, dataflow: df, inputFromDram: true, weightsOnChip: false });
     t.is(countOf(sim.actions, 'mac_array', 'multiply'), dense, df);
     t.is(countOf(sim.actions, 'mac_array', 'add'), dense + 16 * 5, `${df}: plus one bias add per output`);
     t.is(sim.work.macOps, dense);
@@ -103,7 +103,7 @@ test('square arrays from a PE count; DRAM time shows as stalls', (t) => {
   t.deepEqual(squareArray(2), { rows: 1, cols: 2 });
   t.deepEqual(squareArray(1), { rows: 1, cols: 1 });
   const slow = { ...ideal, dramBitsPerSecond: 1e6 };
-  const { sim } = simulateSystolicLayer(small(), { accel: slow, clockHz, array: { rows: 4, cols: 4 }, dataflow: 'ws', inputFromDram: true });
+  const { sim } = simulateSystolicLayer(small(), { accel: slow, clockHz, array: { rows: 4, cols: 4 }, dataflow: 'ws', inputFromDram: true, weightsOnChip: false });
   t.true(sim.cycles > sim.stageCycles.cab);
   t.is(sim.stalls.dram, sim.cycles - sim.stageCycles.cab);
 });
