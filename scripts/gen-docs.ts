@@ -13,7 +13,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dseColumns } from '../src/dse/columns.ts';
-import { ACCESS_COLUMNS, ACTION_COLUMNS, COMPUTE_COLUMNS, ENERGY_COLUMNS, GAP_COLUMNS, withNode } from '../src/reports/hw-columns.ts';
+import { ACCESS_COLUMNS, ACTION_COLUMNS, AREA_COLUMNS, COMPUTE_COLUMNS, ENERGY_COLUMNS, ERT_COLUMNS, GAP_COLUMNS, withNode } from '../src/reports/hw-columns.ts';
 import { LAYER_COLUMNS, STEP_COLUMNS } from '../src/reports/profile-columns.ts';
 import { csvHeader, type Column } from '../src/reports/table.ts';
 
@@ -67,6 +67,8 @@ export function fileDocs(): FileDoc[] {
     { file: 'access.csv', what: `${hw}one row per layer and memory (each SRAM buffer and DRAM)`, source: '`ACCESS_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('access.csv', withNode(ACCESS_COLUMNS)) },
     { file: 'energy.csv', what: `${hw}one row per layer and component`, source: '`ENERGY_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('energy.csv', withNode(ENERGY_COLUMNS)) },
     { file: 'actions.csv', what: `${hw}the energy reference table actually used, one row per component and action, with counts summed over layers and images; in this file \`energy_pJ\` = \`count\` x \`pJ_per_action\``, source: '`ACTION_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('actions.csv', withNode(ACTION_COLUMNS)) },
+    { file: 'area.csv', what: `${hw}the area reference table (ART) at the node: one row per on-chip component of the chip and its twins (chip area = the sum over the STCB chip's components, \`summary.json\` -> \`hardware[].areaMm2\`); also written by \`stcsim ert --out\``, source: '`AREA_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('area.csv', withNode(AREA_COLUMNS)) },
+    { file: 'ert.csv', what: '`stcsim ert --out DIR`: every entry of the energy reference table, no network and no counts', source: '`ERT_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('ert.csv', withNode(ERT_COLUMNS)) },
     { file: 'gap.csv', what: 'paper mode -> hardware mode, step by step, per image; the deltas between two totals add up to their difference', source: '`GAP_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('gap.csv', GAP_COLUMNS) },
     { file: 'dse.csv / pareto.csv', what: '`npm run dse`: one row per design point (pareto.csv: the points on the front); one column per swept axis after `id`', source: '`dseColumns`, `src/dse/columns.ts`', rows: documentColumns('dse.csv', dseColumns([{ key: '<axis>', values: [] }])) },
   ];

@@ -82,8 +82,8 @@ export const ENERGY_COLUMNS: Column<EnergyRow>[] = [
 /** area.csv: the area reference table (ART) of the chip and its twins at the node. */
 export const AREA_COLUMNS: Column<ArtEntry>[] = [
   component((e) => e.component),
-  csv('area_um2', (e) => e.areaUm2, 'Area of the component at this node, um^2 (45 nm estimate x the node\'s area factor).'),
-  csv('area_mm2', (e) => e.areaUm2 / 1e6, 'The same in mm^2.'),
+  csv('area_um2', (e) => e.areaUm2, 'Area of the component at this node (45 nm estimate x the node\'s area factor).', 'um^2'),
+  csv('area_mm2', (e) => e.areaUm2 / 1e6, 'The same in mm^2.', 'mm^2'),
   csv('source', (e) => e.source, 'Bibliography key of the area law (hw-models/bibliography.json).', 'bibliography key'),
   csv('estimator', (e) => e.estimator, 'How the area was obtained (lanes x adder/multiplier areas, register bits, SRAM law).', 'text'),
   csv('scaling', (e) => e.scaling, 'Area factor from 45 nm to this node.', 'text'),

@@ -5,17 +5,20 @@
  *   access.csv   reads/writes per buffer and DRAM, bits
  *   energy.csv   energy per layer x component, pJ
  *   actions.csv  the per-action energy table actually used, with sources and scaling
+ *   area.csv     the per-component area table (ART) at the node, with sources and scaling
  *   gap.csv      paper mode -> hardware mode, component by component
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ArtEntry } from '../energy/art.ts';
+import type { ErtEntry } from '../energy/ert.ts';
 import type { GapStep } from '../energy/gap.ts';
 import type { SimResult } from '../energy/price.ts';
 import { GAP_COLUMNS, withNode, type GapRow } from './hw-columns.ts';
-import { ACCESS_TABLE, ACTION_TABLE, COMPUTE_TABLE, ENERGY_TABLE, summary, type HwSummary, type HwTable } from './hw-tables.ts';
+import { AREA_TABLE, ACCESS_TABLE, ACTION_TABLE, COMPUTE_TABLE, ENERGY_TABLE, summary, type HwSummary, type HwTable } from './hw-tables.ts';
 import { toCsv, toTerminalTable, type Column } from './table.ts';
 
-export const HW_FILES = ['compute.csv', 'access.csv', 'energy.csv', 'actions.csv', 'gap.csv'] as const;
+export const HW_FILES = ['compute.csv', 'access.csv', 'energy.csv', 'actions.csv', 'area.csv', 'gap.csv'] as const;
 
 /**
  * One file's rows for every node; with several nodes each row is prefixed by its node and the
@@ -33,6 +36,7 @@ export function writeHardwareReport(dir: string, results: readonly SimResult[], 
   write(ACCESS_TABLE);
   write(ENERGY_TABLE);
   write(ACTION_TABLE);
+  write(AREA_TABLE);
   writeFileSync(join(dir, 'gap.csv'), toCsv(GAP_COLUMNS, gapRows(results, gaps)));
   return results.map(summary);
 }
@@ -55,6 +59,24 @@ export const HW_TERMINAL: Column<HwSummary>[] = [
   { key: 'lif', header: 'LIF twin', unit: 'uJ', value: (s) => (s.lifTwin?.energyPerInferencePJ ?? NaN) / 1e6, format: 'float', digits: 2, doc: 'Conventional LIF-SNN chip replaying the same spikes.' },
   { key: 'lif_ratio', header: 'LIF/STCB', value: (s) => s.lifTwin?.energyRatioLifOverStcb ?? NaN, format: 'float', digits: 3, doc: 'LIF twin energy / STCB chip energy.' },
 ];
+
+/** `stcsim ert`'s terminal tables: every ERT entry, and every ART entry. */
+const ERT_TERMINAL: Column<ErtEntry>[] = [
+  { key: 'component', header: 'Component', value: (e) => e.component },
+  { key: 'action', header: 'Action', value: (e) => e.action },
+  { key: 'unit', header: 'Per', value: (e) => e.unit },
+  { key: 'pJ', header: 'Energy', unit: 'pJ', value: (e) => e.pJ, format: 'float', digits: 4 },
+  { key: 'source', header: 'Source', value: (e) => e.source },
+  { key: 'estimator', header: 'Estimator', value: (e) => e.estimator },
+];
+const ART_TERMINAL: Column<ArtEntry>[] = [
+  { key: 'component', header: 'Component', value: (e) => e.component },
+  { key: 'area', header: 'Area', unit: 'mm2', value: (e) => e.areaUm2 / 1e6, format: 'float', digits: 4 },
+  { key: 'source', header: 'Source', value: (e) => e.source },
+  { key: 'estimator', header: 'Estimator', value: (e) => e.estimator },
+];
+export const ertTerminalTable = (entries: readonly ErtEntry[]): string => toTerminalTable(ERT_TERMINAL, entries);
+export const artTerminalTable = (entries: readonly ArtEntry[]): string => toTerminalTable(ART_TERMINAL, entries);
 
 export function hardwareTerminalTable(summaries: readonly HwSummary[]): string {
   return toTerminalTable(HW_TERMINAL, summaries);

@@ -4,12 +4,13 @@
  */
 import { BUFFER_COMPONENTS, type LifLeak } from '../arch/accelerator.ts';
 import { energyByComponent, type LayerResult, type SimResult } from '../energy/price.ts';
-import { ACCESS_COLUMNS, ACTION_COLUMNS, COMPUTE_COLUMNS, ENERGY_COLUMNS, type AccessRow, type ActionRow, type EnergyRow } from './hw-columns.ts';
+import type { ArtEntry } from '../energy/art.ts';
+import { AREA_COLUMNS, ACCESS_COLUMNS, ACTION_COLUMNS, COMPUTE_COLUMNS, ENERGY_COLUMNS, type AccessRow, type ActionRow, type EnergyRow } from './hw-columns.ts';
 import { csvHeader, type CellValue, type Column } from './table.ts';
 
 /** A hardware file: its name, its columns and how to get its rows from one replay. */
 export interface HwTable<R> {
-  file: 'compute.csv' | 'access.csv' | 'energy.csv' | 'actions.csv';
+  file: 'compute.csv' | 'access.csv' | 'energy.csv' | 'actions.csv' | 'area.csv';
   columns: readonly Column<R>[];
   rows: (r: SimResult) => R[];
 }
@@ -49,6 +50,9 @@ export const ACTION_TABLE: HwTable<ActionRow> = {
     });
   },
 };
+
+/** The area reference table of the run's node: the chip's and the twins' on-chip components. */
+export const AREA_TABLE: HwTable<ArtEntry> = { file: 'area.csv', columns: AREA_COLUMNS, rows: (r) => r.art };
 
 /** A table as CSV header -> raw value records, the shape of the CSV (golden report, tests). */
 export interface Table { columns: string[]; rows: Record<string, CellValue>[] }
