@@ -60,6 +60,28 @@ export const DEFAULT_OPTIONS: Readonly<AcceleratorOptions> = Object.freeze({
 /** Widened words for V(t)-scaled weights (options.scaledWeights): an 8-bit threshold mantissa. */
 export const SCALED_WEIGHT_EXTRA_BITS = 8;
 
+/**
+ * Named dataflows of the STCB chip: which operand the AC array keeps in its registers (docs/hardware.md,
+ * "Dataflows", with a worked example). Each sets the two reuse options; a file that names a dataflow
+ * may not set those options itself.
+ */
+export type StcbDataflow = 'weight-stationary' | 'output-stationary' | 'input-stationary';
+export const STCB_DATAFLOWS: Readonly<Record<StcbDataflow, Pick<AcceleratorOptions, 'weightStationary' | 'psumsInArrayRegisters'>>> = Object.freeze({
+  // A tile's weights sit in the array registers; spikes stream past them; psums read-modify-write the psum buffer per AC.
+  'weight-stationary': { weightStationary: true, psumsInArrayRegisters: false },
+  // A tile's partial sums sit in the array registers; each AC reads its weight from the weight buffer.
+  'output-stationary': { weightStationary: false, psumsInArrayRegisters: true },
+  // Each spike is held while its fan-out is served: one weight read and one psum read-modify-write per AC.
+  'input-stationary': { weightStationary: false, psumsInArrayRegisters: false },
+});
+
+/** The named dataflow an option set amounts to ('custom': weights and psums both held in registers). */
+export function dataflowOf(o: Pick<AcceleratorOptions, 'weightStationary' | 'psumsInArrayRegisters'>): StcbDataflow | 'custom' {
+  const hit = (Object.entries(STCB_DATAFLOWS) as [StcbDataflow, (typeof STCB_DATAFLOWS)[StcbDataflow]][])
+    .find(([, p]) => p.weightStationary === o.weightStationary && p.psumsInArrayRegisters === o.psumsInArrayRegisters);
+  return hit ? hit[0] : 'custom';
+}
+
 export interface SourcedNumber { value: number; source: string }
 
 /** How the LIF twin's neurons leak their membrane each step: u * beta, or u - (u >> k) (beta = 1 - 2^-k). */
@@ -146,6 +168,7 @@ export interface AcceleratorJson {
   dram: { type: Accelerator['dramType']; bandwidth: string; source?: string };
   leakage?: Partial<Record<LeakyComponent, SourcedJson>>;
   options: Partial<AcceleratorOptions>;
+  dataflow?: StcbDataflow;
   lifTwin?: { membrane?: string; leak?: LifLeak; lanes?: number };
   annTwin?: AnnTwinSettings;
 }
@@ -175,6 +198,10 @@ export function parseAccelerator(json: unknown, file = '<inline>'): Accelerator 
   for (const [c, v] of Object.entries(j.leakage ?? {}) as [LeakyComponent, SourcedJson][]) {
     leakageMW[c] = { value: parseQuantity(v.value, 'power', at(`/leakage/${c}/value`)), source: v.source };
   }
+  if (j.dataflow !== undefined) {
+    const clash = (['weightStationary', 'psumsInArrayRegisters'] as const).filter((k) => j.options[k] !== undefined);
+    if (clash.length > 0) throw new Error(at(`/options: ${clash.join(' and ')} conflict with "dataflow": "${j.dataflow}", which sets them; remove one`));
+  }
   const accel: Accelerator = {
     name: j.name,
     file,
@@ -192,7 +219,7 @@ export function parseAccelerator(json: unknown, file = '<inline>'): Accelerator 
     dramType: j.dram.type,
     dramBitsPerSecond: parseQuantity(j.dram.bandwidth, 'bandwidth', at('/dram/bandwidth'), true),
     leakageMW,
-    options: { ...DEFAULT_OPTIONS, ...j.options },
+    options: { ...DEFAULT_OPTIONS, ...j.options, ...(j.dataflow ? STCB_DATAFLOWS[j.dataflow] : {}) },
   };
   if (j.lifTwin) {
     const lif: LifTwinSettings = {};
