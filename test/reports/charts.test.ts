@@ -11,6 +11,7 @@ import {
   paretoChart, renderSvg, timeDisplayUnit, waterfallBars, writeChart,
 } from '../../src/reports/charts/index.ts';
 import { findSansFont, fontFamilyName, fontMetrics, measureText } from '../../src/reports/fonts.ts';
+import { testWithTool } from '../tools.ts';
 import { COMPONENTS, LAYERS, STEPS, WATERFALL, componentRows, firingRows, paretoPoints, timestepRows } from './sample-data.ts';
 
 const require = createRequire(import.meta.url);
@@ -133,13 +134,9 @@ test('writeChart: .vl.json, .svg and .png side by side', async (t) => {
   }
 });
 
-test('fonts: a sans-serif font is found and measured from its own tables', (t) => {
-  const font = findSansFont();
-  if (font === undefined) {
-    t.log('no sans-serif font installed (apt-get install -y fonts-dejavu-core); PNG text would be missing');
-    t.pass();
-    return;
-  }
+const FONT_MISSING = 'no sans-serif font found (apt-get install -y fonts-dejavu-core); PNG text would be missing';
+
+testWithTool(findSansFont(), FONT_MISSING, 'fonts: a sans-serif font is found and measured from its own tables', (t, font) => {
   t.true(existsSync(font.path));
   const buf = readFileSync(font.path);
   t.is(fontFamilyName(buf), font.family);

@@ -14,6 +14,7 @@ import { countDisplayUnit, unitsBelow } from '../../src/reports/run-report.ts';
 import { citationOf, loadBibliography, sourceKeys } from '../../src/reports/provenance.ts';
 import { parseCsv } from '../../src/reports/table.ts';
 import { checkReportHtml, findChromium } from '../../scripts/check-report-html.ts';
+import { CHROMIUM_MISSING, PDFLATEX_MISSING, findPdflatex, testWithTool } from '../tools.ts';
 
 const require = createRequire(import.meta.url);
 const validateVl = new Ajv({ strict: false, allErrors: false, validateFormats: false })
@@ -167,14 +168,7 @@ test('unitsBelow moves header units to a second row; countDisplayUnit picks k/M/
   t.is(countDisplayUnit([2e9]).unit, 'G');
 });
 
-const pdflatex = ['/usr/bin/pdflatex', '/usr/local/bin/pdflatex'].find((p) => existsSync(p));
-
-test('the LaTeX tables compile in a document with booktabs, siunitx, threeparttable', async (t) => {
-  if (pdflatex === undefined) {
-    t.log('pdflatex not installed: compile check skipped');
-    t.pass();
-    return;
-  }
+testWithTool(findPdflatex(), PDFLATEX_MISSING, 'the LaTeX tables compile in a document with booktabs, siunitx, threeparttable', async (t, pdflatex) => {
   await ready;
   const texDir = mkdtempSync(join(tmpdir(), 'stcsim-tex-'));
   try {
@@ -210,17 +204,10 @@ test('summary.json hashes: tech file by content, seeded weights and synthetic in
   t.is(saved.rerun.flags.backend, 'cpu');
 });
 
-const chromium = findChromium();
-
-test('headless chromium renders report.html with every chart and table', async (t) => {
-  if (chromium === undefined) {
-    t.log('chromium not installed (apt-get install -y chromium): browser check skipped');
-    t.pass();
-    return;
-  }
+testWithTool(findChromium(), CHROMIUM_MISSING, 'headless chromium renders report.html with every chart and table', async (t, chromiumPath) => {
   await ready;
   const shot = join(dir, 'shot.png');
-  const r = await checkReportHtml(join(dir, 'report.html'), shot);
+  const r = await checkReportHtml(join(dir, 'report.html'), shot, { chromiumPath });
   t.deepEqual(r.problems, []);
   t.deepEqual(r.declared.charts, CHARTS.map((c) => `chart-${c}`));
   t.is(r.declared.tables.length, 5);
