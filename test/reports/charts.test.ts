@@ -1,10 +1,8 @@
 import test from 'ava';
 import { markItems } from './svg-marks.ts';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
 import type { ChartSpec } from '../../src/reports/charts/index.ts';
 import {
   energyByComponentChart, energyDisplayUnit, energyVsTimestepsChart, firingRateHeatmap, paperVsHardwareWaterfall,
@@ -12,12 +10,10 @@ import {
 } from '../../src/reports/charts/index.ts';
 import { findSansFont, fontFamilyName, fontMetrics, measureText } from '../../src/reports/fonts.ts';
 import { testWithTool } from '../tools.ts';
+import { vegaLiteValidator } from './vega-lite-schema.ts';
 import { COMPONENTS, LAYERS, STEPS, WATERFALL, componentRows, firingRows, paretoPoints, timestepRows } from './sample-data.ts';
 
-const require = createRequire(import.meta.url);
-const schemaPath = require.resolve('vega-lite/vega-lite-schema.json');
-const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false });
-const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object);
+const validate = vegaLiteValidator();
 
 
 const SPECS: Record<string, () => ChartSpec> = {

@@ -3,10 +3,8 @@ import { markItems } from './svg-marks.ts';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
 import { profile } from '../../src/app/profile.ts';
 import type { ProfileFlags } from '../../src/run/profile-settings.ts';
 import { HW_MODELS_DIR } from '../../src/arch/validate.ts';
@@ -14,11 +12,10 @@ import { countDisplayUnit, unitsBelow } from '../../src/reports/run-report.ts';
 import { citationOf, loadBibliography, sourceKeys } from '../../src/reports/provenance.ts';
 import { parseCsv } from '../../src/reports/table.ts';
 import { checkReportHtml, findChromium } from '../../scripts/check-report-html.ts';
+import { vegaLiteValidator } from './vega-lite-schema.ts';
 import { CHROMIUM_MISSING, PDFLATEX_MISSING, findPdflatex, testWithTool } from '../tools.ts';
 
-const require = createRequire(import.meta.url);
-const validateVl = new Ajv({ strict: false, allErrors: false, validateFormats: false })
-  .compile(JSON.parse(readFileSync(require.resolve('vega-lite/vega-lite-schema.json'), 'utf8')) as object);
+const validateVl = vegaLiteValidator();
 
 const FLAGS: ProfileFlags = {
   timesteps: 8, vth0: 0.8, tau: 2, schedule: 'exp', images: 2, batch: 16, seed: 1, energyPreset: 'int32-45nm',
