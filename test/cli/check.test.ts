@@ -1,6 +1,5 @@
 import test from 'ava';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkRun, formatCheck } from '../../src/app/check.ts';
@@ -9,6 +8,7 @@ import { profile } from '../../src/app/profile.ts';
 import type { ProfileFlags } from '../../src/run/profile-settings.ts';
 import { HW_MODELS_DIR } from '../../src/arch/validate.ts';
 import { compareHashes, displayPath } from '../../src/util/hashes.ts';
+import { runProfileCli } from './run-cli.ts';
 
 const FLAGS: ProfileFlags = {
   timesteps: 8, vth0: 0.8, tau: 2, schedule: 'exp', images: 2, batch: 16, seed: 1, energyPreset: 'int32-45nm',
@@ -22,6 +22,12 @@ test.after.always(() => rmSync(root, { recursive: true, force: true }));
 const base = join(root, 'base');
 // Tests must be declared synchronously: the shared run is a promise each test awaits.
 const baseReady = profile('smallnet', { ...FLAGS, out: base }, () => false);
+/** A copy of the shared run's folder, to edit: the same files a second identical run would write. */
+const copyOfBase = (name: string): string => {
+  const dir = join(root, name);
+  cpSync(base, dir, { recursive: true });
+  return dir;
+};
 
 test('an unchanged run reproduces: no changes, every number counted', async (t) => {
   await baseReady;
@@ -40,8 +46,8 @@ test('an unchanged run reproduces: no changes, every number counted', async (t) 
 });
 
 test('a changed number in summary.json is reported by its JSON path with old and new values', async (t) => {
-  const dir = join(root, 'edited');
-  await profile('smallnet', { ...FLAGS, out: dir }, () => false);
+  await baseReady;
+  const dir = copyOfBase('edited');
   const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { paperEnergy: { snnPJ: number }; hardware: { energyByComponentPJ: { dram: number } }[] };
   const snn = s.paperEnergy.snnPJ;
   const dram = s.hardware[0].energyByComponentPJ.dram;
@@ -106,32 +112,24 @@ test('compareHashes names added, removed and changed inputs', (t) => {
   t.deepEqual(changes.map((c) => c.message), ['a.json changed', 't45.json (tech) is no longer read', 't7.json (tech) was not read by the original run']);
 });
 
-const cli = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
-  new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
-      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr });
-    });
-  });
-
 test('CLI: profile --check exits 0 when reproduced and 1 when a number changed; usage errors exit 2', async (t) => {
   await baseReady;
-  const ok = await cli(['profile', '--check', join(base, 'summary.json')]);
+  const ok = await runProfileCli(['--check', join(base, 'summary.json')]);
   t.is(ok.code, 0, ok.stderr);
   t.regex(ok.stdout, /^reproduced: \d+ numbers identical/m);
 
-  const dir = join(root, 'cli-edited');
-  await profile('smallnet', { ...FLAGS, out: dir }, () => false);
+  const dir = copyOfBase('cli-edited');
   const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { totals: { spikes: number } };
   s.totals.spikes += 1;
   writeFileSync(join(dir, 'summary.json'), JSON.stringify(s));
-  const bad = await cli(['profile', '--check', join(dir, 'summary.json')]);
+  const bad = await runProfileCli(['--check', join(dir, 'summary.json')]);
   t.is(bad.code, 1);
   t.regex(bad.stdout, /changed: totals\.spikes: /);
 
-  const both = await cli(['profile', 'smallnet', '--check', join(base, 'summary.json')]);
+  const both = await runProfileCli(['smallnet', '--check', join(base, 'summary.json')]);
   t.is(both.code, 2);
   t.regex(both.stderr, /either a model or --check/);
-  const none = await cli(['profile']);
+  const none = await runProfileCli([]);
   t.is(none.code, 2);
   t.regex(none.stderr, /missing model/);
 });

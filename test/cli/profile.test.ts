@@ -1,37 +1,33 @@
 import test from 'ava';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { profile } from '../../src/app/profile.ts';
 import { parseCsv } from '../../src/reports/table.ts';
 import { writeNpy } from '../../src/data/npy.ts';
 import { writeSafetensors } from '../../src/data/safetensors.ts';
-import { randomArray } from '../helpers.ts';
+import { profileFlags, randomArray } from '../helpers.ts';
+import { parseProfileArgs, runProfileCli } from './run-cli.ts';
 
-const run = promisify(execFile);
-// The compiled CLI, as users run it; brought up to date first (a no-op when `npm test` just built it).
-test.before(() => run(process.execPath, ['node_modules/typescript/bin/tsc', '-b', 'tsconfig.build.json']));
-const cli = (args: string[]): Promise<{ stdout: string; stderr: string }> =>
-  run(process.execPath, ['dist/cli/main.js', ...args], { maxBuffer: 1 << 24 });
+// The profile flow in-process (app/profile.ts, as the CLI calls it); test/cli/cli.test.ts covers the
+// flag parsing and printing, test/cli/smoke.test.ts the command as a real process.
+const noneGiven = (): boolean => false;
 
-async function cliFails(t: import('ava').ExecutionContext, args: string[], message: RegExp): Promise<void> {
-  const err = await t.throwsAsync(cli(args));
-  const stderr = (err as Error & { stderr?: string }).stderr ?? '';
-  t.regex(stderr, message);
-  t.notRegex(stderr, /\n\s+at /, 'no stack trace');
-  t.not((err as Error & { code?: number }).code, 0);
-}
+test('the in-process runs get what the CLI would pass: its defaults and the parsed options', async (t) => {
+  const { model, flags, given } = await parseProfileArgs(['smallnet', '--images', '3', '--batch', '2', '--backend', 'cpu', '--no-progress']);
+  t.is(model, 'smallnet');
+  t.deepEqual(flags, profileFlags({ images: 3, batch: 2 }));
+  t.deepEqual(given.sort(), ['backend', 'batch', 'images', 'progress']);
+});
 
 test('profile writes the report files and the per-layer rows sum to the summary totals', async (t) => {
   const out = mkdtempSync(join(tmpdir(), 'stcsim-cli-'));
-  const { stdout } = await cli(['profile', 'smallnet', '--images', '3', '--batch', '2', '--out', out, '--json', '--backend', 'cpu']);
-  const summary = JSON.parse(stdout);
+  const { summary } = await profile('smallnet', profileFlags({ images: 3, batch: 2, out }), noneGiven);
   for (const f of ['layers.csv', 'steps.csv', 'table.md', 'summary.json']) t.true(existsSync(join(out, f)), f);
   t.deepEqual(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).totals, summary.totals);
   t.is(summary.images, 3);
   t.false(summary.weights.trained);
-  t.regex(summary.weights.warning, /untrained/);
+  t.regex(summary.weights.warning ?? '', /untrained/);
 
   const [header, ...rows] = parseCsv(readFileSync(join(out, 'layers.csv'), 'utf8')).filter((r) => r.length > 1);
   const col = (name: string): number[] => rows.map((r) => Number(r[header.indexOf(name)]));
@@ -55,20 +51,30 @@ test('profile writes the report files and the per-layer rows sum to the summary 
 
 test('profile reads a .npy input and checks its shape', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'stcsim-npy-'));
-  writeNpy(join(dir, 'x.npy'), [2, 28, 28, 1], randomArray(2 * 28 * 28, 3, 0, 1));
-  const { stdout } = await cli(['profile', 'smallnet', '--input', join(dir, 'x.npy'), '--out', join(dir, 'r'), '--json', '--backend', 'cpu']);
-  t.is(JSON.parse(stdout).images, 2);
-  // A zoo network adapts to the data's shape: resnet18 on 28x28x1 images.
-  const r = await cli(['profile', 'resnet18', '--input', join(dir, 'x.npy'), '--out', join(dir, 'r2'), '--json', '--backend', 'cpu']);
-  t.is(JSON.parse(r.stdout).totals.denseMacs > 0, true);
+  const pixels = randomArray(2 * 28 * 28, 3, 0, 1);
+  writeNpy(join(dir, 'x.npy'), [2, 28, 28, 1], pixels);
+  const small = await profile('smallnet', profileFlags({ input: join(dir, 'x.npy'), out: join(dir, 'r') }), noneGiven);
+  t.is(small.summary.images, 2);
+  // A zoo network adapts to the data's shape: resnet18 on a 28x28x1 image (one is enough: the cpu
+  // backend needs seconds per resnet18 image, and the shape is what is checked).
+  writeNpy(join(dir, 'x1.npy'), [1, 28, 28, 1], pixels.subarray(0, 28 * 28));
+  const r = await profile('resnet18', profileFlags({ input: join(dir, 'x1.npy'), out: join(dir, 'r2') }), noneGiven);
+  t.is(r.summary.totals.denseMacs > 0, true);
 });
 
 test('bad flags and files end with one clear message and a non-zero exit', async (t) => {
-  await cliFails(t, ['profile', 'smallnet', '--timesteps', '0'], /--timesteps must be a positive integer/);
-  await cliFails(t, ['profile', 'smallnet', '--schedule', 'linear'], /Allowed choices are exp, pow2, const/);
-  await cliFails(t, ['profile', 'nosuchnet'], /neither a zoo network .* nor a path/);
-  await cliFails(t, ['profile', 'missing/model.json'], /does not exist/);
-  await cliFails(t, ['profile', 'smallnet', '--input', 'nope.npy'], /nope\.npy/);
+  const fails = async (args: string[], message: RegExp): Promise<void> => {
+    // The cpu backend, as every test in this process: a backend switch would reach the other tests.
+    const r = await runProfileCli([...args, '--backend', 'cpu']);
+    t.regex(r.stderr, message);
+    t.notRegex(r.stderr, /\n\s+at /, 'no stack trace');
+    t.not(r.code, 0);
+  };
+  await fails(['smallnet', '--timesteps', '0'], /--timesteps must be a positive integer/);
+  await fails(['smallnet', '--schedule', 'linear'], /Allowed choices are exp, pow2, const/);
+  await fails(['nosuchnet'], /neither a zoo network .* nor a path/);
+  await fails(['missing/model.json'], /does not exist/);
+  await fails(['smallnet', '--input', 'nope.npy'], /nope\.npy/);
 });
 
 test('profile --weights loads a PyTorch state dict into a zoo network; a wrong tensor is named', async (t) => {
@@ -87,13 +93,16 @@ test('profile --weights loads a PyTorch state dict into a zoo network; a wrong t
     ['fc.weight', { shape: [10, 3136], data: seq(31360) }], ['fc.bias', { shape: [10], data: new Float32Array(10) }],
   ]);
   writeSafetensors(join(dir, 'ok.safetensors'), sd);
-  const { stdout } = await cli(['profile', 'smallnet', '--weights', join(dir, 'ok.safetensors'), '--no-hardware', '--no-charts', '--out', join(dir, 'r'), '--json', '--backend', 'cpu']);
-  const summary = JSON.parse(stdout);
+  const flags = profileFlags({ weights: join(dir, 'ok.safetensors'), hardware: false, charts: false, out: join(dir, 'r') });
+  const { summary } = await profile('smallnet', flags, noneGiven);
   t.true(summary.weights.trained);
   t.regex(summary.weights.origin, /PyTorch state dict .*ok\.safetensors/);
-  t.deepEqual(Object.values(summary.hashes.weights).length, 1);
+  t.deepEqual(Object.values(summary.hashes?.weights ?? {}).length, 1);
 
   sd.set('conv2.weight', { shape: [64, 32, 5, 5], data: seq(51200) });
   writeSafetensors(join(dir, 'bad.safetensors'), sd);
-  await cliFails(t, ['profile', 'smallnet', '--weights', join(dir, 'bad.safetensors'), '--no-hardware'], /conv2\.weight.*\[64, 32, 3, 3\]|conv2\.weight/);
+  const r = await runProfileCli(['smallnet', '--weights', join(dir, 'bad.safetensors'), '--no-hardware', '--backend', 'cpu', '--out', join(dir, 'bad')]);
+  t.not(r.code, 0);
+  t.regex(r.stderr, /conv2\.weight.*\[64, 32, 3, 3\]|conv2\.weight/);
+  t.notRegex(r.stderr, /\n\s+at /, 'no stack trace');
 });

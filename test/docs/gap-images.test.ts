@@ -5,15 +5,14 @@
  * a gap whose paper line equals a paper-mode run on that one image.
  */
 import test from 'ava';
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { profile as profileRun } from '../../src/app/profile.ts';
 import { writeNpy } from '../../src/data/npy.ts';
-import { randomArray } from '../helpers.ts';
+import type { ProfileFlags } from '../../src/run/profile-settings.ts';
+import { profileFlags, randomArray } from '../helpers.ts';
 
-const run = promisify(execFile);
 const MODEL = 'fixtures/fashion-smallnet/stcsnn/model.json';
 const PIXELS = 28 * 28;
 
@@ -24,9 +23,10 @@ interface Summary {
   gap?: { node: string; label: string; energyPJ: number; kind: string }[];
 }
 
-async function profile(args: string[]): Promise<Summary> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'profile', MODEL, '--json', '--no-charts', '--backend', 'cpu', ...args], { maxBuffer: 1 << 24 });
-  return JSON.parse(stdout) as Summary;
+/** `stcsim profile MODEL --json --no-charts --backend cpu` with `flags`, in-process; the summary as printed. */
+async function profile(flags: Partial<ProfileFlags>): Promise<Summary> {
+  const { summary } = await profileRun(MODEL, profileFlags({ charts: false, ...flags }), () => false);
+  return JSON.parse(JSON.stringify(summary)) as Summary;
 }
 
 test('the gap compares paper mode and hardware mode on the same (replayed) images', async (t) => {
@@ -35,8 +35,8 @@ test('the gap compares paper mode and hardware mode on the same (replayed) image
   writeNpy(join(dir, 'three.npy'), [3, 28, 28, 1], three);
   writeNpy(join(dir, 'first.npy'), [1, 28, 28, 1], three.slice(0, PIXELS));
   const [all, first] = await Promise.all([
-    profile(['--input', join(dir, 'three.npy'), '--hw-images', '1', '--out', join(dir, 'all')]),
-    profile(['--input', join(dir, 'first.npy'), '--no-hardware', '--out', join(dir, 'first')]),
+    profile({ input: join(dir, 'three.npy'), hwImages: 1, out: join(dir, 'all') }),
+    profile({ input: join(dir, 'first.npy'), hardware: false, out: join(dir, 'first') }),
   ]);
   t.is(all.images, 3);
   t.is(all.hardwareImages, 1);

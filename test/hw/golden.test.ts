@@ -1,43 +1,21 @@
 /**
  * Golden report: a fixed small network, trace and hardware model whose full report is checked in
- * (test/golden/hw/report.json). Any change of a number shows up here as a reviewed change.
- * Regenerate with: UPDATE_GOLDEN=1 npx ava test/hw/golden.test.ts
+ * (test/golden/hw/report.json, built by ./golden-report.ts). Any change of a number shows up here as a
+ * reviewed change. The test only reads the file; regenerate it with `npm run golden:update` and review
+ * the diff.
  */
 import test from 'ava';
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { compareJson } from '../../src/app/compare.ts';
-import { loadAccelerator } from '../../src/arch/accelerator.ts';
-import { loadTech } from '../../src/arch/tech.ts';
-import { simulate } from '../../src/energy/price.ts';
-import { accessRows, actionRows, computeRows, energyRows, summary } from '../../src/reports/hw-tables.ts';
-import { geometry, syntheticTrace } from '../../src/trace/synthetic.ts';
-
-const dir = fileURLToPath(new URL('../golden/hw/', import.meta.url));
-const goldenFile = `${dir}report.json`;
-
-function report(): unknown {
-  const stem = geometry({ layer: 'stem', inH: 12, inW: 12, inC: 3, outC: 8, k: 3, stride: 1, pad: 1 });
-  const fc = geometry({ layer: 'fc', inH: 1, inW: 1, inC: 64, outC: 10, k: 1, stride: 1, pad: 0, op: 'dense', batchNormAfter: false, hasBias: true });
-  const { encoder: _a, ...stemG } = stem;
-  const { encoder: _b, ...fcG } = fc;
-  const trace = syntheticTrace([
-    { layer: 'b1.conv1', inH: 12, inW: 12, inC: 8, outC: 16, k: 3, stride: 2, pad: 1, encoder: 'b1.in' },
-    { layer: 'b1.shortcut', inH: 12, inW: 12, inC: 8, outC: 16, k: 1, stride: 2, pad: 0, encoder: 'b1.in' },
-    { layer: 'b1.conv2', inH: 6, inW: 6, inC: 16, outC: 16, k: 3, stride: 1, pad: 1 },
-    { layer: 'pool.fc', inH: 2, inW: 2, inC: 16, outC: 64, k: 2, stride: 1, pad: 0 },
-  ], [stemG], { images: 2, timesteps: 6, rate: 0.2, seed: 42, network: 'golden' }, [fcG]);
-  const r = simulate(trace, loadAccelerator(`${dir}accel.json`), loadTech(28));
-  return { compute: computeRows(r).rows, access: accessRows(r).rows, energy: energyRows(r).rows, actions: actionRows(r).rows, summary: summary(r) };
-}
+import { GOLDEN_REPORT_FILE, goldenReport } from './golden-report.ts';
 
 test('golden hardware report matches field by field', (t) => {
-  const now = JSON.parse(JSON.stringify(report())) as unknown;
-  if (process.env.UPDATE_GOLDEN === '1' || !fs.existsSync(goldenFile)) {
-    fs.writeFileSync(goldenFile, JSON.stringify(now, null, 1) + '\n');
-    t.log(`wrote ${goldenFile}`);
+  if (!fs.existsSync(GOLDEN_REPORT_FILE)) {
+    t.fail(`${GOLDEN_REPORT_FILE} is missing: run \`npm run golden:update\`, review and commit it`);
+    return;
   }
-  const golden = JSON.parse(fs.readFileSync(goldenFile, 'utf8')) as unknown;
+  const now = JSON.parse(JSON.stringify(goldenReport())) as unknown;
+  const golden = JSON.parse(fs.readFileSync(GOLDEN_REPORT_FILE, 'utf8')) as unknown;
   // Every leaf, text included, nothing ignored; numbers within 1e-9 relative.
-  t.deepEqual(compareJson(now, golden, { text: true, ignoredKeys: new Set() }).changes, []);
+  t.deepEqual(compareJson(now, golden, { text: true, ignoredKeys: new Set() }).changes, [], 'a number changed: if intended, run `npm run golden:update` and review the diff');
 });

@@ -1,22 +1,19 @@
 import test from 'ava';
 import { markItems } from './svg-marks.ts';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
 import type { ChartSpec } from '../../src/reports/charts/index.ts';
 import {
   energyByComponentChart, energyDisplayUnit, energyVsTimestepsChart, firingRateHeatmap, paperVsHardwareWaterfall,
   paretoChart, renderSvg, svgToPng, timeDisplayUnit, waterfallBars, writeChart,
 } from '../../src/reports/charts/index.ts';
 import { CHART_FONT, pngTextDrawable, textWidthPx } from '../../src/reports/charts/fonts.ts';
+import { testWithTool } from '../tools.ts';
+import { vegaLiteValidator } from './vega-lite-schema.ts';
 import { COMPONENTS, LAYERS, STEPS, WATERFALL, componentRows, firingRows, paretoPoints, timestepRows } from './sample-data.ts';
 
-const require = createRequire(import.meta.url);
-const schemaPath = require.resolve('vega-lite/vega-lite-schema.json');
-const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false });
-const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object);
+const validate = vegaLiteValidator();
 
 
 const SPECS: Record<string, () => ChartSpec> = {
@@ -143,12 +140,7 @@ test('fonts: chart text is measured from Verdana/DejaVu-like metrics, the same o
   t.true(CHART_FONT.startsWith('DejaVu Sans, Verdana') && CHART_FONT.endsWith('sans-serif'));
 });
 
-test('fonts: resvg finds a system font and PNGs carry the chart text', async (t) => {
-  if (!pngTextDrawable()) {
-    t.log('no font installed (apt-get install -y fonts-dejavu-core); PNG text would be missing');
-    t.pass();
-    return;
-  }
+testWithTool(pngTextDrawable() ? true : undefined, 'no font installed (apt-get install -y fonts-dejavu-core); PNG text would be missing', 'fonts: resvg finds a system font and PNGs carry the chart text', async (t) => {
   const svg = await renderSvg(paperVsHardwareWaterfall(WATERFALL));
   const withoutText = svg.replace(/<text[^>]*>[^<]*<\/text>/g, '');
   t.not(withoutText, svg);

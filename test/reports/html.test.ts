@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPORT_MANIFEST_ID, inlineSvg, renderReportHtml, reportIds } from '../../src/reports/html.ts';
 import { checkReportHtml, findChromium, inspectDom } from '../../scripts/check-report-html.ts';
+import { CHROMIUM_MISSING, testWithTool } from '../tools.ts';
 import { LAYER_ROWS } from './sample-data.ts';
 import { sampleReportInput } from './sample-report.ts';
 
@@ -65,19 +66,12 @@ test('inspectDom finds missing and unrendered elements', (t) => {
   t.true(r.problems.some((p) => p.includes("table 'b' is declared but not in the page")));
 });
 
-const chromium = findChromium();
-
-test('headless chromium renders the report: every declared chart and table has a size', async (t) => {
-  if (chromium === undefined) {
-    t.log('chromium not installed (apt-get install -y chromium): browser check skipped');
-    t.pass();
-    return;
-  }
+testWithTool(findChromium(), CHROMIUM_MISSING, 'headless chromium renders the report: every declared chart and table has a size', async (t, chromiumPath) => {
   const dir = mkdtempSync(join(tmpdir(), 'stcsim-html-'));
   try {
     const page = join(dir, 'report.html');
     writeFileSync(page, html);
-    const r = await checkReportHtml(page, join(dir, 'shot.png'));
+    const r = await checkReportHtml(page, join(dir, 'shot.png'), { chromiumPath });
     t.deepEqual(r.problems, []);
     t.true(r.ok);
     t.deepEqual(r.declared, reportIds(input));
@@ -87,7 +81,7 @@ test('headless chromium renders the report: every declared chart and table has a
     // A broken page (a declared chart removed) fails the check.
     const broken = join(dir, 'broken.html');
     writeFileSync(broken, html.replace(/<figure class="chart" id="chart-pareto"[\s\S]*?<\/figure>/, ''));
-    const rb = await checkReportHtml(broken, join(dir, 'broken.png'));
+    const rb = await checkReportHtml(broken, join(dir, 'broken.png'), { chromiumPath });
     t.false(rb.ok);
     t.true(rb.problems.some((p) => p.includes("chart 'chart-pareto' is declared but not in the page")));
   } finally {

@@ -3,10 +3,8 @@ import { markItems } from './svg-marks.ts';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
 import { profile } from '../../src/app/profile.ts';
 import type { ProfileFlags } from '../../src/run/profile-settings.ts';
 import { HW_MODELS_DIR } from '../../src/arch/validate.ts';
@@ -15,10 +13,10 @@ import { unitsBelow } from '../../src/reports/run-latex.ts';
 import { citationOf, loadBibliography, sourceKeys } from '../../src/reports/provenance.ts';
 import { parseCsv } from '../../src/reports/table.ts';
 import { checkReportHtml, findChromium } from '../../scripts/check-report-html.ts';
+import { vegaLiteValidator } from './vega-lite-schema.ts';
+import { CHROMIUM_MISSING, PDFLATEX_MISSING, findPdflatex, testWithTool } from '../tools.ts';
 
-const require = createRequire(import.meta.url);
-const validateVl = new Ajv({ strict: false, allErrors: false, validateFormats: false })
-  .compile(JSON.parse(readFileSync(require.resolve('vega-lite/vega-lite-schema.json'), 'utf8')) as object);
+const validateVl = vegaLiteValidator();
 
 const FLAGS: ProfileFlags = {
   timesteps: 8, vth0: 0.8, tau: 2, schedule: 'exp', images: 2, batch: 16, seed: 1, energyPreset: 'int32-45nm',
@@ -168,14 +166,7 @@ test('unitsBelow moves header units to a second row; countDisplayUnit picks k/M/
   t.is(countDisplayUnit([2e9]).unit, 'G');
 });
 
-const pdflatex = ['/usr/bin/pdflatex', '/usr/local/bin/pdflatex'].find((p) => existsSync(p));
-
-test('the LaTeX tables compile in a document with booktabs, siunitx, threeparttable', async (t) => {
-  if (pdflatex === undefined) {
-    t.log('pdflatex not installed: compile check skipped');
-    t.pass();
-    return;
-  }
+testWithTool(findPdflatex(), PDFLATEX_MISSING, 'the LaTeX tables compile in a document with booktabs, siunitx, threeparttable', async (t, pdflatex) => {
   await ready;
   const texDir = mkdtempSync(join(tmpdir(), 'stcsim-tex-'));
   try {
@@ -211,17 +202,10 @@ test('summary.json hashes: tech file by content, seeded weights and synthetic in
   t.is(saved.rerun.flags.backend, 'cpu');
 });
 
-const chromium = findChromium();
-
-test('headless chromium renders report.html with every chart and table', async (t) => {
-  if (chromium === undefined) {
-    t.log('chromium not installed (apt-get install -y chromium): browser check skipped');
-    t.pass();
-    return;
-  }
+testWithTool(findChromium(), CHROMIUM_MISSING, 'headless chromium renders report.html with every chart and table', async (t, chromiumPath) => {
   await ready;
   const shot = join(dir, 'shot.png');
-  const r = await checkReportHtml(join(dir, 'report.html'), shot);
+  const r = await checkReportHtml(join(dir, 'report.html'), shot, { chromiumPath });
   t.deepEqual(r.problems, []);
   t.deepEqual(r.declared.charts, CHARTS.map((c) => `chart-${c}`));
   t.is(r.declared.tables.length, 5);

@@ -9,6 +9,7 @@ import { toMarkdownTable } from '../../src/reports/markdown.ts';
 import { escapeLatex, latexDocument, runNotes, siunitxUnit, tableFormat, toLatexTable } from '../../src/reports/latex.ts';
 import type { LayerRow } from './sample-data.ts';
 import { LAYER_ROWS } from './sample-data.ts';
+import { PDFLATEX_MISSING, findPdflatex, testWithTool } from '../tools.ts';
 
 const COLUMNS: Column<LayerRow>[] = [
   { key: 'layer', header: 'Layer', value: (r) => r.layer, format: 'text', doc: 'layer name in network order' },
@@ -168,14 +169,7 @@ test('Terminal table: fixed width, right-aligned numbers', (t) => {
   t.true(out.includes('23,456,789'));
 });
 
-const pdflatex = ['/usr/bin/pdflatex', '/usr/local/bin/pdflatex'].find((p) => existsSync(p));
-
-test('LaTeX: sample compiles with pdflatex (when installed)', (t) => {
-  if (pdflatex === undefined) {
-    t.log('pdflatex not installed: compile check skipped (structure checked above)');
-    t.pass();
-    return;
-  }
+testWithTool(findPdflatex(), PDFLATEX_MISSING, 'LaTeX: sample compiles with pdflatex (when installed)', (t, pdflatex) => {
   const tex = latexDocument([
     toLatexTable(COLUMNS, LAYER_ROWS, { caption: 'Per-layer counts', label: 'tab:layers', notes: runNotes({ energyPreset: 'paper_int32', node: '45 nm', trained: false }), columnDocs: true }),
     toLatexTable(COLUMNS.slice(0, 4), LAYER_ROWS, { notesStyle: 'plain', notes: ['plain note'], float: false }),
