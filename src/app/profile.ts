@@ -16,7 +16,7 @@ import { profileNetwork } from '../run/profile.ts';
 import { prepareRun } from '../run/setup.ts';
 import type { QuantSpec } from '../stcb/quantize.ts';
 import type { StcbSettings } from '../stcb/schedule.ts';
-import { profileSummary, writeProfileReport, writeSummary, type ProfileSummary } from '../reports/profile-report.ts';
+import { profileSummary, writeProfileReport, writeSummary, type ProfileContext, type ProfileSummary } from '../reports/profile-report.ts';
 import { loadAccelerator } from '../arch/accelerator.ts';
 import { loadTech } from '../arch/tech.ts';
 import { simulate, type SimResult } from '../energy/price.ts';
@@ -64,21 +64,12 @@ export interface ProfileOutcome {
 }
 
 /** What was profiled: a network run on images, or an imported workload with synthetic spikes. */
-interface Workload {
-  network: string;
+/** What the run produced, in the report's own terms plus what the replay and the hashes need. */
+interface Workload extends Pick<ProfileContext, 'network' | 'settings' | 'images' | 'inputOrigin' | 'weightsOrigin' | 'weightsTrained' | 'weightsWarning' | 'assumptions' | 'accuracy' | 'elapsedMs'> {
   counts: NetworkCounts;
   /** Counts of the images replayed on hardware (equal to counts when all were). */
   tracedCounts?: NetworkCounts;
   trace?: SpikeTrace;
-  settings: StcbSettings;
-  images: number;
-  inputOrigin: string;
-  weightsOrigin: string;
-  weightsTrained: boolean;
-  weightsWarning?: string;
-  assumptions?: string[];
-  accuracy?: number;
-  elapsedMs: number;
   weightHashes: HashGroup;
   inputHashes: HashGroup;
 }
