@@ -25,28 +25,27 @@ export function checkBits(bits: number, what: string): void {
 export function quantizeWeightsPerChannel(w: Float32Array, channels: number, bits: number): Float32Array {
   checkBits(bits, 'weight width');
   if (channels < 1 || w.length % channels !== 0) throw new RangeError(`kernel of ${w.length} values does not split into ${channels} channels`);
+  // Channels are the fastest axis: walk a channel counter instead of taking i % channels (11 M weights in ResNet18).
   const maxAbs = new Float64Array(channels);
   const sumAbs = new Float64Array(channels);
-  for (let i = 0; i < w.length; i++) {
-    const c = i % channels;
+  for (let i = 0, c = 0; i < w.length; i++, c = c + 1 === channels ? 0 : c + 1) {
     const a = Math.abs(w[i]);
     if (a > maxAbs[c]) maxAbs[c] = a;
     sumAbs[c] += a;
   }
   if (bits === 1) {
     const perChannel = w.length / channels;
-    for (let i = 0; i < w.length; i++) {
-      const alpha = sumAbs[i % channels] / perChannel;
+    for (let i = 0, c = 0; i < w.length; i++, c = c + 1 === channels ? 0 : c + 1) {
+      const alpha = sumAbs[c] / perChannel;
       w[i] = w[i] > 0 ? alpha : w[i] < 0 ? -alpha : 0;
     }
     return w;
   }
   const levels = 2 ** (bits - 1) - 1;
-  for (let i = 0; i < w.length; i++) {
-    const m = maxAbs[i % channels];
-    if (m === 0) continue;
-    const scale = m / levels;
-    w[i] = Math.round(w[i] / scale) * scale;
+  const scale = maxAbs.map((m) => m / levels);
+  const inverse = scale.map((sc) => (sc === 0 ? 0 : 1 / sc));
+  for (let i = 0, c = 0; i < w.length; i++, c = c + 1 === channels ? 0 : c + 1) {
+    w[i] = Math.round(w[i] * inverse[c]) * scale[c];
   }
   return w;
 }
