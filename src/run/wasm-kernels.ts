@@ -61,17 +61,12 @@ export function conv2dFilterGradient(
   x: tf.Tensor4D,
   dy: tf.Tensor4D,
   filterShape: [number, number, number, number],
-  strides: [number, number] | number,
-  pad: tf.Conv2DBackpropFilterAttrs['pad'],
-  dataFormat: 'NHWC' | 'NCHW' = 'NHWC',
-  dimRoundingMode?: 'floor' | 'round' | 'ceil',
+  attrs: ConvGradientAttrs,
 ): tf.Tensor4D {
   return tf.tidy(() => {
-    const xs = dataFormat === 'NCHW' ? tf.transpose(x, [0, 2, 3, 1]) : x;
-    const dys = dataFormat === 'NCHW' ? tf.transpose(dy, [0, 2, 3, 1]) : dy;
-    const info = convInfoNhwc(xs.shape, filterShape, strides, pad, dimRoundingMode);
-    const { batchSize, outChannels, outHeight, outWidth, strideHeight, strideWidth } = info;
-    checkDy(dys, batchSize, outHeight, outWidth, outChannels);
+    const xs = toNhwc(x, attrs.dataFormat);
+    const { dys, info } = gradientSetup(xs.shape, filterShape, dy, attrs);
+    const { outHeight, outWidth, strideHeight, strideWidth } = info;
     const [kh, kw] = filterShape;
     const { top, left } = info.padInfo;
     // Exactly the rows/columns the taps reach: 'valid' convs may leave trailing input unused.
@@ -93,19 +88,14 @@ export function conv2dInputGradient(
   dy: tf.Tensor4D,
   filter: tf.Tensor4D,
   inputShape: [number, number, number, number],
-  strides: [number, number] | number,
-  pad: tf.Conv2DBackpropFilterAttrs['pad'],
-  dataFormat: 'NHWC' | 'NCHW' = 'NHWC',
-  dimRoundingMode?: 'floor' | 'round' | 'ceil',
+  attrs: ConvGradientAttrs,
 ): tf.Tensor4D {
   return tf.tidy(() => {
-    const inNhwc: [number, number, number, number] = dataFormat === 'NCHW'
+    const inNhwc: [number, number, number, number] = attrs.dataFormat === 'NCHW'
       ? [inputShape[0], inputShape[2], inputShape[3], inputShape[1]]
       : inputShape;
-    const dys = dataFormat === 'NCHW' ? tf.transpose(dy, [0, 2, 3, 1]) : dy;
-    const info = convInfoNhwc(inNhwc, filter.shape, strides, pad, dimRoundingMode);
-    const { batchSize, outChannels, outHeight, outWidth, strideHeight, strideWidth } = info;
-    checkDy(dys, batchSize, outHeight, outWidth, outChannels);
+    const { dys, info } = gradientSetup(inNhwc, filter.shape, dy, attrs);
+    const { strideHeight, strideWidth } = info;
     const [kh, kw] = filter.shape;
     const [, h, w] = inNhwc;
     const dil = dilateSpatial(dys, strideHeight, strideWidth);
@@ -114,8 +104,28 @@ export function conv2dInputGradient(
     const padded = padOrCrop(dil, padTop, h + kh - 1 - dil.shape[1] - padTop, padLeft, w + kw - 1 - dil.shape[2] - padLeft);
     const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
     const dx = tf.conv2d(padded, flipped, 1, 'valid');
-    return dataFormat === 'NCHW' ? tf.transpose(dx, [0, 3, 1, 2]) : dx;
+    return attrs.dataFormat === 'NCHW' ? tf.transpose(dx, [0, 3, 1, 2]) : dx;
   });
+}
+
+/** Stride, padding and layout of a convolution whose gradient is taken (tfjs's kernel attributes). */
+export interface ConvGradientAttrs {
+  strides: [number, number] | number;
+  pad: tf.Conv2DBackpropFilterAttrs['pad'];
+  dataFormat?: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+function toNhwc(t: tf.Tensor4D, dataFormat: ConvGradientAttrs['dataFormat']): tf.Tensor4D {
+  return dataFormat === 'NCHW' ? tf.transpose(t, [0, 2, 3, 1]) : t;
+}
+
+/** Both gradients' common start: dy in NHWC, the forward convolution's geometry, and dy checked against it. */
+function gradientSetup(inNhwc: readonly number[], filterShape: readonly number[], dy: tf.Tensor4D, attrs: ConvGradientAttrs) {
+  const dys = toNhwc(dy, attrs.dataFormat);
+  const info = convInfoNhwc(inNhwc as [number, number, number, number], filterShape as [number, number, number, number], attrs.strides, attrs.pad, attrs.dimRoundingMode);
+  checkDy(dys, info.batchSize, info.outHeight, info.outWidth, info.outChannels);
+  return { dys, info };
 }
 
 function checkDy(dy: tf.Tensor4D, n: number, h: number, w: number, c: number): void {
@@ -129,7 +139,7 @@ function conv2dBackpropFilterWasm({ inputs, backend, attrs }: KernelFuncArgs): t
   if (!x || !dy) throw new Error('Conv2DBackpropFilter needs inputs x and dy');
   const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
   return withBorrowed(backend as BackendWasm, [x, dy], ([xt, dyt]) =>
-    conv2dFilterGradient(xt, dyt, a.filterShape, a.strides, a.pad, a.dataFormat, a.dimRoundingMode));
+    conv2dFilterGradient(xt, dyt, a.filterShape, a));
 }
 
 /**
@@ -162,7 +172,7 @@ function conv2dBackpropInputWasm({ inputs, backend, attrs }: KernelFuncArgs): tf
   if (!dy || !filter) throw new Error('Conv2DBackpropInput needs inputs dy and filter');
   const a = attrs as unknown as tf.Conv2DBackpropInputAttrs;
   return withBorrowed(backend as BackendWasm, [dy, filter], ([dyt, ft]) =>
-    conv2dInputGradient(dyt, ft, a.inputShape, a.strides, a.pad, a.dataFormat, a.dimRoundingMode));
+    conv2dInputGradient(dyt, ft, a.inputShape, a));
 }
 
 /**
