@@ -68,7 +68,7 @@ export function fileDocs(): FileDoc[] {
     { file: 'energy.csv', what: `${hw}one row per layer and component`, source: '`ENERGY_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('energy.csv', withNode(ENERGY_COLUMNS)) },
     { file: 'actions.csv', what: `${hw}the energy reference table actually used, one row per component and action, with counts summed over layers and images; in this file \`energy_pJ\` = \`count\` x \`pJ_per_action\``, source: '`ACTION_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('actions.csv', withNode(ACTION_COLUMNS)) },
     { file: 'gap.csv', what: 'paper mode -> hardware mode, step by step, per image; the deltas between two totals add up to their difference', source: '`GAP_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('gap.csv', GAP_COLUMNS) },
-    { file: 'dse.csv / pareto.csv', what: '`npm run dse`: one row per design point (pareto.csv: the points on the front); one column per swept axis after `id`', source: '`dseColumns`, `src/dse/columns.ts`', rows: documentColumns('dse.csv', dseColumns([{ key: '<axis>', values: [] }])) },
+    { file: 'dse.csv / pareto.csv', what: '`npm run dse`: one row per design point (pareto.csv: the points on the front); one column per swept axis after `id`, then, with `--fixed-area <buffer>`, the capacity solved for that buffer', source: '`dseColumns`, `src/dse/columns.ts`', rows: documentColumns('dse.csv', dseColumns([{ key: '<axis>', values: [] }], { buffer: '<buffer>' })) },
   ];
 }
 

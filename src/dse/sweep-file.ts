@@ -10,7 +10,7 @@
  *   objectives: [energy, latency, area]
  *   constraints: ["area_mm2<=2"]
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { makeAxis, parseSweep, type Axis, type SweepValue } from './space.ts';
 
@@ -63,6 +63,7 @@ export function parseSweepFile(text: string, file: string): SweepFile {
 }
 
 export function readSweepFile(file: string): SweepFile {
+  if (!existsSync(file)) throw new Error(`--sweep-file ${file}: no such file`);
   return parseSweepFile(readFileSync(file, 'utf8'), file);
 }
 

@@ -41,6 +41,8 @@ const setOf = (p: ParetoPoint): PointSet => (p.feasible === false ? 'infeasible'
 
 const LABEL_FONT_PX = 11;
 const LABEL_OFFSET_PX = 8;
+/** Half the side of the box a point's marker is taken to occupy when labels are placed. */
+const MARKER_PX = 6;
 
 /** Position of a value on a plot axis of `px` pixels, 0..px (log or linear), ignoring the scale padding. */
 function axisPx(values: readonly number[], log: boolean, px: number): (v: number) => number {
@@ -50,19 +52,17 @@ function axisPx(values: readonly number[], log: boolean, px: number): (v: number
   return (v) => (hi > lo ? ((f(v) - lo) / (hi - lo)) * px : px / 2);
 }
 
+interface Box { x0: number; x1: number; y0: number; y1: number }
+
+const overlaps = (a: Box, b: Box): boolean => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+
 /**
- * True when labels printed beside their points would overlap each other (boxes estimated from the
- * font metrics the renderer uses); the chart then numbers the points and lists the labels below.
+ * True when labels printed beside their points would overlap each other or another point (boxes
+ * estimated from the font metrics the renderer uses), so a reader could pin a label on the wrong
+ * point; the chart then numbers the points and lists the labels under the plot.
  */
-function labelsCollide(boxes: readonly { x0: number; x1: number; y0: number; y1: number }[]): boolean {
-  for (let i = 0; i < boxes.length; i++) {
-    for (let j = i + 1; j < boxes.length; j++) {
-      const a = boxes[i];
-      const b = boxes[j];
-      if (a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1) return true;
-    }
-  }
-  return false;
+function labelsCollide(labels: readonly Box[], markers: readonly Box[][]): boolean {
+  return labels.some((a, i) => labels.some((b, j) => j > i && overlaps(a, b)) || markers[i].some((m) => overlaps(a, m)));
 }
 
 /**
@@ -99,7 +99,12 @@ export function paretoChart(points: readonly ParetoPoint[], options: ParetoChart
     const yc = height - py(p.energyPJ) - LABEL_OFFSET_PX;
     return { x0, x1: x0 + w, y0: yc - LABEL_FONT_PX, y1: yc + 2 };
   });
-  const numbered = labelsCollide(boxes);
+  const markerOf = (p: ParetoPoint): Box => {
+    const cx = px(p.latencyS);
+    const cy = height - py(p.energyPJ);
+    return { x0: cx - MARKER_PX, x1: cx + MARKER_PX, y0: cy - MARKER_PX, y1: cy + MARKER_PX };
+  };
+  const numbered = labelsCollide(boxes, labelled.map((l) => points.filter((p) => p !== l).map(markerOf)));
   const keyOf = new Map(labelled.map((p, i) => [p.id, i + 1]));
 
   const colour = hasAccuracy
@@ -122,7 +127,7 @@ export function paretoChart(points: readonly ParetoPoint[], options: ParetoChart
       color: colour ?? setColour,
       ...size,
       shape: { field: 'set', type: 'nominal' as const, title: null, scale: bySet({ 'Pareto front': 'circle', dominated: 'circle', infeasible: 'cross' }), legend: setLegend },
-      opacity: { field: 'set', type: 'ordinal' as const, sort: [...present], title: null, scale: bySet({ 'Pareto front': 1, dominated: 0.45, infeasible: 0.45 }), legend: setLegend },
+      opacity: { field: 'set', type: 'ordinal' as const, sort: [...present], title: null, scale: bySet({ 'Pareto front': 1, dominated: 0.45, infeasible: 0.3 }), legend: setLegend },
       stroke: { field: 'set', type: 'nominal' as const, title: null, scale: bySet({ 'Pareto front': '#111111', dominated: '#ffffff00', infeasible: '#ffffff00' }), legend: setLegend },
     },
   };
