@@ -110,10 +110,11 @@ async function sweepCharts(out: string, axes: readonly Axis[], r: DseOutcome): P
   const onFront = new Set(r.front);
   const frontRows = data.map((_, i) => i).filter((i) => onFront.has(at(data[i], 'id')));
   const labelled = new Set(labelledFront(frontRows, r.objectives, num));
-  const fixed = head.find((h) => h.endsWith('_capacity_bits'));
+  // --fixed-area: the solved capacity is part of what tells the points apart.
+  const fixed = r.points[0]?.fixedArea?.buffer;
   const label = (x: string[]): string => [
     ...axes.map((a) => `${SHORT_NAMES[a.key] ?? a.key}=${at(x, a.key)}`),
-    ...(fixed ? [`${fixed.replace(/_capacity_bits$/, '')}=${(Number(at(x, fixed)) / 8192).toFixed(0)} KiB`] : []),
+    ...(fixed ? [`${fixed}=${(Number(at(x, `${fixed}_capacity_bits`)) / 8192).toFixed(0)} KiB`] : []),
   ].join(' ');
   const accuracyKnown = data.every((x) => at(x, 'accuracy') !== '');
   const names = r.objectives.map((o) => o.column.replace(/_(pJ|s|mm2|pJs)$/, ''));
@@ -126,8 +127,8 @@ async function sweepCharts(out: string, axes: readonly Axis[], r: DseOutcome): P
     label: labelled.has(i) ? label(x) : undefined,
   })), {
     title: 'Energy vs latency per inference',
-    subtitle: `Pareto front over ${names.join(', ')}${r.constraints.length > 0 ? ` with ${r.constraints.map((c) => c.text).join(', ')}` : ''}; ${
-      r.areaBudgetMm2 !== undefined ? `chip area fixed at ${r.areaBudgetMm2.toPrecision(4)} mm²${accuracyKnown ? ', colour: accuracy' : ''}` : accuracyKnown ? 'colour: accuracy, size: chip area' : 'colour: chip area'}`,
+    subtitle: `Pareto front over ${names.join(', ')}${r.constraints.length > 0 ? ` with ${r.constraints.map((c) => c.text).join(', ')}` : ''}${
+      r.areaBudgetMm2 !== undefined ? `; chip area fixed at ${r.areaBudgetMm2.toPrecision(4)} mm²` : ''}`,
     frontLine: twoAxes,
   }));
   written.push('charts/pareto.png');

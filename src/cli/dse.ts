@@ -72,7 +72,7 @@ function summary(r: DseCommandResult): string {
 export function registerDseCommand(program: Command): void {
   const cmd = program
     .command('dse')
-    .description('sweep STCB settings, technology and any accelerator field; one spike trace per network setting; Pareto front')
+    .description('sweep STCB settings, technology and any accelerator field; one spike trace per network setting (weight and activation widths included); Pareto front over energy, latency and area (plus accuracy with labels), constraints, same-area comparisons')
     .argument('<model>', 'zoo network or path to a tfjs model.json')
     .option('--sweep <key=v1,v2,...>', `an axis (repeatable): timesteps, vth0, tau, schedule, node, voltage, or an accelerator field by JSON path (e.g. acArray.lanes, options.spikeStorage; a bare number in a width field such as precision.weight means bits); aliases: ${Object.keys(ALIASES).join(', ')}`, sweepAxis, [])
     .option('--sweep-file <file>', 'YAML or JSON file with "sweep" (key: [values]) and optionally "objectives" and "constraints"; --sweep adds axes (a key in both takes the command line\'s values)')

@@ -26,7 +26,7 @@ export interface ParetoChartOptions extends ChartOptions {
    * (with more objectives, front points need not form a staircase in this projection). Default true.
    */
   frontLine?: boolean;
-  /** Under the title: what the front is over, e.g. "Pareto front over energy, latency, area". */
+  /** Under the title: what the front is over, e.g. "Pareto front over energy, latency, area"; the chart adds what colour and size show. */
   subtitle?: string;
 }
 
@@ -168,7 +168,9 @@ export function paretoChart(points: readonly ParetoPoint[], options: ParetoChart
       text: { field: 'keyText', type: 'nominal' as const },
     },
   };
-  const title = options.title === undefined ? {} : { title: options.subtitle === undefined ? options.title : { text: options.title, subtitle: options.subtitle, subtitleFontSize: 12, subtitleColor: '#444' } };
+  const encodings = hasAccuracy && hasArea ? 'colour: accuracy, size: chip area' : hasAccuracy ? 'colour: accuracy' : hasArea ? 'colour: chip area' : '';
+  const subtitle = options.subtitle === undefined ? undefined : [options.subtitle, encodings].filter((x) => x !== '').join('; ');
+  const title = options.title === undefined ? {} : { title: subtitle === undefined ? options.title : { text: options.title, subtitle, subtitleFontSize: 12, subtitleColor: '#444' } };
   return {
     $schema: VEGA_LITE_SCHEMA,
     ...title,
