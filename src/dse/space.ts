@@ -12,7 +12,11 @@ export interface Axis {
   values: SweepValue[];
 }
 
-/** STCB settings that change the spike trace (one trace per combination). */
+/**
+ * STCB settings that change the spike trace (one trace per combination). The accelerator's weight and
+ * activation widths change it too: point.ts puts them into the network setting after the sweep's
+ * changes are applied, since the network runs at the point's widths.
+ */
 export const NETWORK_KEYS = ['timesteps', 'vth0', 'tau', 'schedule'] as const;
 export type NetworkKey = (typeof NETWORK_KEYS)[number];
 /** Technology settings. */
