@@ -70,7 +70,7 @@ export function fileDocs(): FileDoc[] {
     { file: 'area.csv', what: `${hw}the area reference table (ART) at the node: one row per on-chip component of the chip and its twins (chip area = the sum over the STCB chip's components, \`summary.json\` -> \`hardware[].areaMm2\`); also written by \`stcsim ert --out\``, source: '`AREA_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('area.csv', withNode(AREA_COLUMNS)) },
     { file: 'ert.csv', what: '`stcsim ert --out DIR`: every entry of the energy reference table, no network and no counts', source: '`ERT_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('ert.csv', withNode(ERT_COLUMNS)) },
     { file: 'gap.csv', what: 'paper mode -> hardware mode, step by step, per image; the deltas between two totals add up to their difference', source: '`GAP_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('gap.csv', GAP_COLUMNS) },
-    { file: 'dse.csv / pareto.csv', what: '`npm run dse`: one row per design point (pareto.csv: the points on the front); one column per swept axis after `id`', source: '`dseColumns`, `src/dse/columns.ts`', rows: documentColumns('dse.csv', dseColumns([{ key: '<axis>', values: [] }])) },
+    { file: 'dse.csv / pareto.csv', what: '`npm run dse`: one row per design point (pareto.csv: the points on the front); one column per swept axis after `id`, then, with `--fixed-area <buffer>`, the capacity solved for that buffer', source: '`dseColumns`, `src/dse/columns.ts`', rows: documentColumns('dse.csv', dseColumns([{ key: '<axis>', values: [] }], { buffer: '<buffer>' })) },
   ];
 }
 

@@ -4,6 +4,7 @@ import type { BackendChoice } from '../run/backend.ts';
 import type { StcbSettings } from '../stcb/schedule.ts';
 import type { InputFlags } from '../run/setup.ts';
 import { ALIASES, parseSweep, type Axis } from '../dse/space.ts';
+import { parseConstraint } from '../dse/objectives.ts';
 import type { DseCommandResult } from '../app/dse.ts';
 import { runAction } from './run-action.ts';
 import { nonNegativeInt, positiveNumber } from './parse.ts';
@@ -12,6 +13,11 @@ import { progressBar } from './progress.ts';
 
 interface DseFlags extends InputFlags, StcbSettings {
   sweep: Axis[];
+  sweepFile?: string;
+  objectives?: string[];
+  constraint: string[];
+  fixedArea?: string;
+  quantize: boolean;
   batch: number;
   energyPreset: string;
   spikingClassifier: boolean;
@@ -34,10 +40,30 @@ function sweepAxis(spec: string, acc: Axis[]): Axis[] {
   }
 }
 
+/** "energy,latency" -> ['energy', 'latency'] (checked against the columns when the sweep is planned). */
+function objectiveList(v: string): string[] {
+  const names = v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (names.length === 0) throw new InvalidArgumentError('--objectives takes column names, e.g. energy,latency,area');
+  return names;
+}
+
+function constraintList(spec: string, acc: string[]): string[] {
+  try {
+    parseConstraint(spec);
+  } catch (e) {
+    throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
+  }
+  return [...acc, spec];
+}
+
 function summary(r: DseCommandResult): string {
+  const infeasible = r.points.length - r.feasible.length;
   return [
     `${r.points.length} points (${r.evaluated} evaluated now, ${r.points.length - r.evaluated} from an earlier run) in ${(r.elapsedMs / 1000).toFixed(1)} s`,
-    r.complete ? `Pareto front (${r.objectives.join(', ')}): ${r.front.length} point(s)` : 'sweep incomplete: re-run the same command to finish it',
+    ...(r.areaBudgetMm2 !== undefined ? [`fixed area: every point's chip is ${r.areaBudgetMm2.toPrecision(4)} mm² (the base accelerator's)`] : []),
+    ...r.refused.map((x) => `refused: ${x.reason}`),
+    ...(r.complete && r.constraints.length > 0 ? [`constraints ${r.constraints.map((c) => c.text).join(', ')}: ${r.feasible.length} feasible, ${infeasible} infeasible`] : []),
+    r.complete ? `Pareto front (${r.objectives.map((o) => `${o.column} ${o.sense}`).join(', ')}): ${r.front.length} point(s)` : 'sweep incomplete: re-run the same command to finish it',
     `files: ${r.out}/dse.csv, ${r.out}/pareto.csv${r.charts.map((c) => `, ${r.out}/${c}`).join('')}`,
     '',
   ].join('\n');
@@ -46,9 +72,14 @@ function summary(r: DseCommandResult): string {
 export function registerDseCommand(program: Command): void {
   const cmd = program
     .command('dse')
-    .description('sweep STCB settings, technology and any accelerator field; one spike trace per network setting; Pareto front')
+    .description('sweep STCB settings, technology and any accelerator field; one spike trace per network setting (weight and activation widths included); Pareto front over energy, latency and area (plus accuracy with labels), constraints, same-area comparisons')
     .argument('<model>', 'zoo network or path to a tfjs model.json')
-    .option('--sweep <key=v1,v2,...>', `an axis (repeatable): timesteps, vth0, tau, schedule, node, voltage, or an accelerator field by JSON path (e.g. acArray.lanes, options.spikeStorage); aliases: ${Object.keys(ALIASES).join(', ')}`, sweepAxis, []);
+    .option('--sweep <key=v1,v2,...>', `an axis (repeatable): timesteps, vth0, tau, schedule, node, voltage, or an accelerator field by JSON path (e.g. acArray.lanes, options.spikeStorage; a bare number in a width field such as precision.weight means bits); aliases: ${Object.keys(ALIASES).join(', ')}`, sweepAxis, [])
+    .option('--sweep-file <file>', 'YAML or JSON file with "sweep" (key: [values]) and optionally "objectives" and "constraints"; --sweep adds axes (a key in both takes the command line\'s values)')
+    .option('--objectives <list>', 'Pareto axes: numeric dse.csv columns by name, e.g. energy,latency,area,edp (default energy,latency,area, plus accuracy when the images have labels); minimised, except accuracy, throughput and utilisation', objectiveList)
+    .option('--constraint <column op number>', "keep only points that meet it on the front, e.g. 'area_mm2<=2' (repeatable; <=, <, >=, >); violating points stay in dse.csv with feasible=false", constraintList, [])
+    .option('--fixed-area <buffer>', 'same-area comparison: solve this buffer\'s capacity (weight_buffer, act_buffer, spike_buffer, psum_buffer) per point so the chip keeps the base accelerator\'s area')
+    .option('--no-quantize', 'run the network in float32 instead of each point\'s weight and activation widths');
   addStcbOptions(cmd, ' where not swept');
   addInputOptions(cmd);
   addModelOptions(cmd);
@@ -65,7 +96,8 @@ export function registerDseCommand(program: Command): void {
         const { dse } = await import('../app/dse.ts');
         let started = false;
         const result = await dse({
-          model, axes: flags.sweep, inputs: flags,
+          model, axes: flags.sweep, sweepFile: flags.sweepFile, objectives: flags.objectives, constraints: flags.constraint,
+          fixedArea: flags.fixedArea, quantize: flags.quantize, inputs: flags,
           settings: { timesteps: flags.timesteps, vth0: flags.vth0, tau: flags.tau, schedule: flags.schedule },
           explicitSettings: (['timesteps', 'vth0', 'tau', 'schedule'] as const).filter((k) => c.getOptionValueSource(k) === 'cli'),
           batch: flags.batch, energyPreset: flags.energyPreset, spikingClassifier: flags.spikingClassifier,

@@ -14,7 +14,9 @@ export function dominates(a: readonly number[], b: readonly number[]): boolean {
 export function paretoFront(objectives: readonly (readonly number[])[]): number[] {
   const order = objectives.map((_, i) => i).sort((i, j) => {
     for (let k = 0; k < objectives[i].length; k++) {
-      if (objectives[i][k] !== objectives[j][k]) return objectives[i][k] - objectives[j][k];
+      // Comparisons, not a difference: Infinity - Infinity would be NaN and break the sort.
+      if (objectives[i][k] < objectives[j][k]) return -1;
+      if (objectives[i][k] > objectives[j][k]) return 1;
     }
     return i - j;
   });

@@ -4,9 +4,13 @@
  * of those and the tool version, so resuming, de-duplicating and distributing are the same operation
  * (DESIGN.md section 9).
  */
+import { parseAccelerator, type BufferName } from '../arch/accelerator.ts';
+import type { Tech } from '../arch/tech.ts';
+import type { QuantSpec } from '../stcb/quantize.ts';
 import type { StcbSettings } from '../stcb/schedule.ts';
 import { contentHash, shortId } from '../util/hashes.ts';
 import { TOOL_VERSION } from '../util/version.ts';
+import { solveCapacityBits, type FixedAreaBuffer } from './fixed-area.ts';
 import { isNetworkKey, isTechKey, setPath, type SweepValue } from './space.ts';
 
 export interface NetworkSetting {
@@ -19,6 +23,11 @@ export interface NetworkSetting {
   images: number;
   settings: StcbSettings;
   spikingClassifier: boolean;
+  /**
+   * Word widths the network runs at (the point's accelerator's weight and activation precision):
+   * they change the spikes and the accuracy, so they belong to the network setting. null: float32.
+   */
+  quantization: Required<QuantSpec> | null;
 }
 
 export interface DesignPoint {
@@ -33,17 +42,31 @@ export interface DesignPoint {
   acceleratorName: string;
   node: number;
   voltageV?: number;
+  /** --fixed-area: the buffer whose capacity was solved, and the capacity. */
+  fixedArea?: { buffer: BufferName; capacityBits: number };
 }
 
 export interface PointBase {
-  network: Omit<NetworkSetting, 'settings'> & { settings: StcbSettings };
+  network: Omit<NetworkSetting, 'quantization'>;
   accelerator: unknown;
   acceleratorName: string;
   node: number;
   voltageV?: number;
+  /** Run each network setting at its accelerator's weight and activation widths (default) or in float32. */
+  quantize: boolean;
+  /** Solve this buffer's capacity per point so the chip's area is `budgetUm2`. */
+  fixedArea?: FixedAreaBuffer & { budgetUm2: number };
+  /** The technology of a node (cached by the caller: loading one reads files). */
+  techAt: (node: number, voltageV?: number) => Tech;
 }
 
-export function makePoint(base: PointBase, values: Record<string, SweepValue>): DesignPoint {
+/** A point --fixed-area cannot build: even with an empty buffer the chip is larger than the budget. */
+export class PointRefused extends Error {
+  override name = 'PointRefused';
+}
+
+/** The point of `values` on `base`; `where` names the accelerator file in error messages. */
+export function makePoint(base: PointBase, values: Record<string, SweepValue>, where = base.acceleratorName): DesignPoint {
   const settings: StcbSettings = { ...base.network.settings };
   let accelerator = base.accelerator;
   let node = base.node;
@@ -58,8 +81,19 @@ export function makePoint(base: PointBase, values: Record<string, SweepValue>): 
       accelerator = setPath(accelerator, key, v);
     }
   }
-  const network: NetworkSetting = { ...base.network, settings };
+  const at = `${where} with ${JSON.stringify(values)}`;
+  let fixedArea: DesignPoint['fixedArea'];
+  if (base.fixedArea) {
+    const capacityBits = solveCapacityBits(accelerator, base.fixedArea, base.techAt(node, voltageV), base.fixedArea.budgetUm2, at);
+    if (capacityBits < 0) throw new PointRefused(`${JSON.stringify(values)}: the chip is larger than the area budget even with an empty ${base.fixedArea.buffer}`);
+    accelerator = setPath(accelerator, base.fixedArea.path, `${capacityBits} bit`);
+    fixedArea = { buffer: base.fixedArea.buffer, capacityBits };
+  }
+  // Fails here, before any work, when a point's accelerator is not a valid file.
+  const accel = parseAccelerator(accelerator, at);
+  const quantization = base.quantize ? { weightBits: accel.weightBits, activationBits: accel.activationBits } : null;
+  const network: NetworkSetting = { ...base.network, settings, quantization };
   const networkKey = contentHash(network);
   const id = shortId(contentHash({ network, accelerator, node, voltageV: voltageV ?? null, tool: TOOL_VERSION }));
-  return { id, values, network, networkKey, accelerator, acceleratorName: base.acceleratorName, node, voltageV };
+  return { id, values, network, networkKey, accelerator, acceleratorName: base.acceleratorName, node, voltageV, ...(fixedArea ? { fixedArea } : {}) };
 }

@@ -3,45 +3,42 @@
  * trace is recorded once (content-addressed, reused on re-runs), and hardware points are evaluated in
  * worker threads. Every finished point is appended to dse.csv at once, so an interrupted sweep loses
  * nothing and a re-run computes only the missing points. At the end dse.csv is rewritten in point
- * order, so an interrupted-and-resumed sweep leaves the same file as an uninterrupted one.
+ * order, so an interrupted-and-resumed sweep leaves the same file as an uninterrupted one. Planning
+ * (points, --fixed-area) is plan.ts; feasibility and the Pareto front over the finished rows, select.ts.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { acceleratorPath, parseAccelerator } from '../arch/accelerator.ts';
-import { readJson } from '../arch/validate.ts';
 import { paperEnergy, type PaperPreset } from '../energy/paper.ts';
 import { profileNetwork } from '../run/profile.ts';
-import { prepareRun, type InputFlags } from '../run/setup.ts';
-import type { StcbSettings } from '../stcb/schedule.ts';
+import { prepareRun } from '../run/setup.ts';
 import { loadTrace, saveTrace, traceFile } from '../trace/store.ts';
-import { contentHash, hashFiles, sha256, weightHashes } from '../util/hashes.ts';
-import { csvHeaderLine, csvRowLine, parseCsv } from '../reports/table.ts';
-import { dseColumns } from './columns.ts';
+import { csvHeader, csvHeaderLine, csvRowLine, parseCsv } from '../reports/table.ts';
+import { dseColumns, numericHeaders } from './columns.ts';
 import { evaluatePoint, type DseRow, type NetworkFacts } from './evaluate.ts';
-import { paretoFront } from './pareto.ts';
-import { makePoint, type DesignPoint, type NetworkSetting } from './point.ts';
-import { cartesian, type Axis } from './space.ts';
+import { fixedAreaBuffer } from './fixed-area.ts';
+import { DEFAULT_OBJECTIVES, cellNumber, resolveConstraints, resolveObjectives, satisfies, type Constraint, type Objective } from './objectives.ts';
+import { planPoints, type Plan, type PlanOptions } from './plan.ts';
+import type { DesignPoint, NetworkSetting } from './point.ts';
+import { selectFront } from './select.ts';
 import type { WorkerTask } from './worker.ts';
 
-export interface DseOptions {
-  model: string;
-  inputs: InputFlags;
-  settings: StcbSettings;
-  /** STEB settings given explicitly; the others come from a trained model's own settings when it has them. */
-  explicitSettings?: readonly (keyof StcbSettings)[];
-  spikingClassifier: boolean;
+export interface DseOptions extends PlanOptions {
   preset: PaperPreset;
-  accelerator: string;
-  node: number;
-  voltageV?: number;
-  axes: Axis[];
   out: string;
   batch: number;
   /** Worker threads; 0 evaluates in the main thread. */
   workers: number;
+  /**
+   * Pareto axes, numeric dse.csv columns by header or key (minimised; accuracy, throughput and
+   * utilisation maximised). Default: energy, latency, area (not under --fixed-area), plus accuracy
+   * when every image has a label.
+   */
+  objectives?: readonly string[];
+  /** `column op number` (op: <=, <, >=, >); points that violate one are infeasible: kept, never on the front. */
+  constraints?: readonly string[];
   /** Stop after this many newly evaluated points (simulates an interruption in tests). */
   stopAfter?: number;
   onProgress?: (done: number, total: number) => void;
@@ -49,6 +46,10 @@ export interface DseOptions {
 
 export interface DseOutcome {
   points: DesignPoint[];
+  /** Combinations --fixed-area refused (even an empty buffer leaves the chip over the area budget). */
+  refused: Plan['refused'];
+  /** --fixed-area: the area every point keeps, mm^2. */
+  areaBudgetMm2?: number;
   /** Points evaluated by this run (the rest were already in dse.csv). */
   evaluated: number;
   complete: boolean;
@@ -56,13 +57,11 @@ export interface DseOutcome {
   paretoFile?: string;
   /** Ids on the Pareto front. */
   front: string[];
-  /** What the front minimises (accuracy is maximised when the images have labels). */
-  objectives: string[];
-}
-
-/** Fingerprint of the weights: file contents, or the seed of a seeded initialisation. */
-function modelHash(spec: string, source: 'zoo' | 'file', seed: number, shape: readonly number[]): string {
-  return contentHash(source === 'file' ? weightHashes({ kind: 'file', modelJson: spec }) : { init: `${spec}:${shape.join('x')}:seed${seed}` });
+  /** Ids that meet every constraint. */
+  feasible: string[];
+  /** What the front optimises (dse.csv headers). */
+  objectives: Objective[];
+  constraints: Constraint[];
 }
 
 /** Existing rows by id (the raw CSV lines), after checking the file was made by the same sweep. */
@@ -102,6 +101,7 @@ function ensureTrace(o: DseOptions, g: Group, traceDir: string): { file: string;
   const { model, images } = prepareRun(o.model, o.inputs);
   const run = profileNetwork(model.graph, model.weights, images, {
     settings: g.network.settings, batch: o.batch, traceImages: images.shape[0], spikingClassifier: o.spikingClassifier,
+    ...(g.network.quantization ? { quantization: g.network.quantization } : {}),
   });
   if (!run.trace) throw new Error('no spike trace was recorded');
   const energy = paperEnergy(run.counts, o.preset);
@@ -119,50 +119,30 @@ function ensureTrace(o: DseOptions, g: Group, traceDir: string): { file: string;
   return { file, facts };
 }
 
-/** A trained model's stored STEB settings, overridden by the ones given explicitly. */
-function baseSettings(o: DseOptions, stored: StcbSettings | undefined): StcbSettings {
-  if (!stored) return o.settings;
-  const explicit = new Set(o.explicitSettings ?? []);
-  const pick = <K extends keyof StcbSettings>(k: K): StcbSettings[K] => (explicit.has(k) ? o.settings[k] : stored[k]);
-  return { timesteps: pick('timesteps'), vth0: pick('vth0'), tau: pick('tau'), schedule: pick('schedule') };
-}
-
-export function planPoints(o: DseOptions): DesignPoint[] {
-  const { model, images } = prepareRun(o.model, o.inputs);
-  const accelFile = acceleratorPath(o.accelerator);
-  const accelerator = readJson(accelFile);
-  const base = {
-    network: {
-      model: o.model,
-      modelHash: o.inputs.weights !== undefined ? contentHash(hashFiles([o.inputs.weights])) : modelHash(o.model, model.source, o.inputs.seed, images.shape.slice(1)),
-      input: images.origin,
-      inputHash: sha256(new Uint8Array(images.images.buffer, images.images.byteOffset, images.images.byteLength)),
-      images: images.shape[0],
-      settings: baseSettings(o, model.settings),
-      spikingClassifier: o.spikingClassifier,
-    },
-    accelerator,
-    acceleratorName: o.accelerator,
-    node: o.node,
-    voltageV: o.voltageV,
-  };
-  const points = cartesian(o.axes).map((values) => makePoint(base, values));
-  // Fail before any work: every point's accelerator must be a valid file.
-  for (const p of points) parseAccelerator(p.accelerator, `${accelFile} with ${JSON.stringify(p.values)}`);
-  return points;
-}
-
 /**
  * The worker's entry file beside this one: worker.ts when this module runs from src/ (tsx: tests, bench),
  * worker.js when it runs compiled from dist/ (tsc rewrites import specifiers, not URLs in strings).
  */
 const WORKER_URL = new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
 
+/** Objectives and constraints resolved against the sweep's columns, so a typo fails before any work. */
+function selection(o: DseOptions, numeric: readonly string[], all: readonly string[], labelled: boolean): { objectives: Objective[]; constraints: Constraint[] } {
+  // Under --fixed-area every point has the same area: as an objective it would only sort rounding noise.
+  const defaults = DEFAULT_OBJECTIVES.filter((x) => !(x === 'area' && o.fixedArea !== undefined));
+  const names = o.objectives ?? [...defaults, ...(labelled ? ['accuracy'] : [])];
+  const objectives = resolveObjectives(names, numeric, all);
+  if (!labelled && objectives.some((x) => x.column === 'accuracy')) throw new Error('objective accuracy needs labelled images (--dataset, or a .npy input with labels)');
+  return { objectives, constraints: resolveConstraints(o.constraints ?? [], numeric, all) };
+}
+
 export async function runDse(o: DseOptions): Promise<DseOutcome> {
+  const columns = dseColumns(o.axes, o.fixedArea === undefined ? undefined : { buffer: fixedAreaBuffer(o.fixedArea).buffer });
+  const headers = columns.map((c) => csvHeader(c));
+  const plan = planPoints(o);
+  const { points } = plan;
+  const { objectives, constraints } = selection(o, numericHeaders(columns), headers, plan.labelled);
   mkdirSync(o.out, { recursive: true });
   const traceDir = join(o.out, 'traces');
-  const points = planPoints(o);
-  const columns = dseColumns(o.axes);
   const header = csvHeaderLine(columns);
   const dseFile = join(o.out, 'dse.csv');
   const done = readDone(dseFile, header);
@@ -181,7 +161,11 @@ export async function runDse(o: DseOptions): Promise<DseOutcome> {
   o.onProgress?.(points.length - pending, points.length);
 
   const record = (row: DseRow): void => {
-    const line = csvRowLine(columns, row);
+    const cell = (column: string): number => {
+      const v = columns[headers.indexOf(column)].value(row);
+      return typeof v === 'number' ? v : cellNumber(String(v));
+    };
+    const line = csvRowLine(columns, { ...row, feasible: constraints.every((c) => satisfies(c, cell(c.column))) });
     appendFileSync(dseFile, `${line}\n`);
     done.set(row.id, line);
     evaluated++;
@@ -208,29 +192,25 @@ export async function runDse(o: DseOptions): Promise<DseOutcome> {
     await pool?.destroy();
   }
 
+  const base = {
+    points, refused: plan.refused, ...(plan.areaBudgetMm2 !== undefined ? { areaBudgetMm2: plan.areaBudgetMm2 } : {}),
+    evaluated, dseFile, objectives, constraints,
+  };
   const complete = points.every((p) => done.has(p.id));
-  if (!complete) return { points, evaluated, complete, dseFile, front: [], objectives: [] };
+  if (!complete) return { ...base, complete, front: [], feasible: [] };
 
   // Point order, not completion order: the file is the same however the sweep was interrupted.
-  const ordered = points.map((p) => done.get(p.id) as string);
+  // Feasibility is recomputed, so a sweep resumed with other constraints marks every row by the current ones.
+  const chosen = selectFront(header, points.map((p) => done.get(p.id) as string), objectives, constraints);
   const tmp = `${dseFile}.tmp`;
-  writeFileSync(tmp, [header, ...ordered].join('\n') + '\n');
+  writeFileSync(tmp, [header, ...chosen.lines].join('\n') + '\n');
   renameSync(tmp, dseFile);
-
-  const rows = parseCsv([header, ...ordered].join('\n')).filter((r) => r.length > 1);
-  const head = rows[0];
-  const col = (name: string): number[] => rows.slice(1).map((r) => Number(r[head.indexOf(name)]));
-  const energy = col('energy_pJ');
-  const latency = col('latency_s');
-  const accuracyText = rows.slice(1).map((r) => r[head.indexOf('accuracy')]);
-  const withAccuracy = accuracyText.every((a) => a !== '');
-  const objectives = energy.map((e, i) => (withAccuracy ? [e, latency[i], -Number(accuracyText[i])] : [e, latency[i]]));
-  const frontIdx = paretoFront(objectives);
   const paretoFile = join(o.out, 'pareto.csv');
-  writeFileSync(paretoFile, [header, ...frontIdx.map((i) => ordered[i])].join('\n') + '\n');
+  writeFileSync(paretoFile, [header, ...chosen.front.map((i) => chosen.lines[i])].join('\n') + '\n');
   return {
-    points, evaluated, complete, dseFile, paretoFile, front: frontIdx.map((i) => points[i].id),
-    objectives: withAccuracy ? ['energy', 'latency', 'accuracy'] : ['energy', 'latency'],
+    ...base, complete, paretoFile,
+    front: chosen.front.map((i) => points[i].id),
+    feasible: points.filter((_, i) => chosen.feasible[i]).map((p) => p.id),
   };
 }
 

@@ -12,7 +12,11 @@ export interface Axis {
   values: SweepValue[];
 }
 
-/** STCB settings that change the spike trace (one trace per combination). */
+/**
+ * STCB settings that change the spike trace (one trace per combination). The accelerator's weight and
+ * activation widths change it too: point.ts puts them into the network setting after the sweep's
+ * changes are applied, since the network runs at the point's widths.
+ */
 export const NETWORK_KEYS = ['timesteps', 'vth0', 'tau', 'schedule'] as const;
 export type NetworkKey = (typeof NETWORK_KEYS)[number];
 /** Technology settings. */
@@ -40,16 +44,41 @@ function parseValue(raw: string): SweepValue {
   return s !== '' && Number.isFinite(n) ? n : s;
 }
 
+/** Accelerator fields that are word widths: a bare number means bits (`precision.weight=2,4,8`). */
+export function isWidthField(key: string): boolean {
+  return /^precision\.(weight|activation|psum|accumulator)$/.test(key) || /^buffers\.\w+\.portWidth$/.test(key) || key === 'lifTwin.membrane';
+}
+
+/** Accelerator fields that are quantities whose bare number would be ambiguous (bits or KiB? MHz or Hz?). */
+const UNIT_FIELDS: readonly RegExp[] = [/^buffers\.\w+\.capacity$/, /^clock$/, /^dram\.bandwidth$/];
+
+/** The value written into the accelerator file: width fields take a bare number as bits. */
+export function fieldValue(key: string, v: SweepValue): SweepValue {
+  return typeof v === 'number' && isWidthField(key) ? `${v} bit` : v;
+}
+
+/** The axis key an alias or a JSON path names. */
+export const axisKey = (raw: string): string => ALIASES[raw.trim()] ?? raw.trim();
+
+/**
+ * An axis from a key (alias or path) and its values, checked: the way --sweep and a sweep file both
+ * build axes, so the two give the same points.
+ */
+export function makeAxis(rawKey: string, values: readonly SweepValue[]): Axis {
+  const key = axisKey(rawKey);
+  if (key === '') throw new Error('--sweep: empty key');
+  if (values.length === 0) throw new Error(`--sweep ${rawKey}: no values`);
+  if (new Set(values.map(String)).size !== values.length) throw new Error(`--sweep ${rawKey}: repeated value`);
+  const axis = { key, values: [...values] };
+  validateAxis(axis);
+  return axis;
+}
+
 /** "ac_lanes=64,256,1024" -> { key: 'acArray.lanes', values: [64, 256, 1024] } */
 export function parseSweep(spec: string): Axis {
   const eq = spec.indexOf('=');
   if (eq <= 0 || eq === spec.length - 1) throw new Error(`--sweep takes key=v1,v2,..., got "${spec}"`);
-  const rawKey = spec.slice(0, eq).trim();
-  const key = ALIASES[rawKey] ?? rawKey;
-  const values = spec.slice(eq + 1).split(',').map(parseValue);
-  if (new Set(values.map(String)).size !== values.length) throw new Error(`--sweep ${rawKey}: repeated value`);
-  validateAxis({ key, values });
-  return { key, values };
+  return makeAxis(spec.slice(0, eq), spec.slice(eq + 1).split(',').map(parseValue));
 }
 
 function validateAxis(a: Axis): void {
@@ -71,6 +100,8 @@ function validateAxis(a: Axis): void {
         if (!SCHEDULE_KINDS.includes(v as ScheduleKind)) bad(`schedules are ${SCHEDULE_KINDS.join(', ')}, got ${String(v)}`);
         break;
       default:
+        if (isWidthField(a.key) && typeof v === 'number' && !(Number.isInteger(v) && v >= 1)) bad(`widths are whole numbers of bits, got ${v}`);
+        if (typeof v === 'number' && UNIT_FIELDS.some((r) => r.test(a.key))) bad(`give a unit (e.g. "256 KiB", "500 MHz", "12.8 GB/s"), got the bare number ${v}`);
         break;
     }
   }
@@ -104,6 +135,6 @@ export function setPath(obj: unknown, path: string, value: SweepValue): unknown 
       throw new Error(`no field "${path}" in the accelerator file`);
     }
   }
-  (cur as Record<string, unknown>)[last] = value;
+  (cur as Record<string, unknown>)[last] = fieldValue(path, value);
   return copy;
 }
