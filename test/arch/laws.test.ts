@@ -115,3 +115,13 @@ test('DRAM energy per bit is Accelergy\'s per type and does not follow the logic
   }
   t.deepEqual(Object.fromEntries(Object.entries(t45.dramPJPerBit).map(([k, v]) => [k, v.value])), { LPDDR4: 8, HBM2: 3.9, GDDR5: 14, DDR3: 70 });
 });
+
+test('the per-action table (ERT) at 45 nm and Horowitz\'s 0.9 V reproduces his three SRAM points within 25% (64-bit, one bank)', (t) => {
+  const base = loadAccelerator('stcb-default');
+  const t09 = loadTech(45, { voltageV: 0.9 });
+  for (const [kib, pJ] of [[8, 10], [32, 20], [1024, 100]] as const) {
+    const a = withChanges(base, { buffers: { ...base.buffers, weight_buffer: { capacityBits: kib * KiB, banks: 1, portBits: 64, ports: '1rw' } } });
+    const perBit = buildErt(a, t09, a.clockHz).get('weight_buffer.read')?.pJ ?? NaN;
+    t.true(within(64 * perBit, pJ, 0.25), `${kib} KiB: ${(64 * perBit).toFixed(2)} pJ per 64-bit read vs Horowitz ${pJ} pJ`);
+  }
+});
