@@ -3,6 +3,7 @@
  * units. The file format is documented by hw-models/schema/accelerator.schema.json and docs/hardware.md.
  */
 import path from 'node:path';
+import type { AcceleratorFile } from './schema-types.ts';
 import { parseQuantity } from './units.ts';
 import { HW_MODELS_DIR, readJson, validateAgainst } from './validate.ts';
 
@@ -154,24 +155,9 @@ export interface Accelerator {
   annTwin?: AnnTwinSettings;
 }
 
-/** JSON shape of an accelerator file (after schema validation). */
-interface BufferJson { capacity: string; banks: number; portWidth: string; ports?: '1rw' | '1r1w' }
-interface SourcedJson { value: string; source: string }
-export interface AcceleratorJson {
-  name: string;
-  clock: string;
-  precision: { weight: string; activation: string; psum: string; accumulator: string };
-  encoder: { lanes: number };
-  acArray: { lanes: number; psumRegisters?: number; weightRegisters?: number };
-  cab: { lanes: number };
-  buffers: Record<'weights' | 'activations' | 'spikes' | 'psums', BufferJson>;
-  dram: { type: Accelerator['dramType']; bandwidth: string; source?: string };
-  leakage?: Partial<Record<LeakyComponent, SourcedJson>>;
-  options: Partial<AcceleratorOptions>;
-  dataflow?: StcbDataflow;
-  lifTwin?: { membrane?: string; leak?: LifLeak; lanes?: number };
-  annTwin?: AnnTwinSettings;
-}
+/** JSON of an accelerator file after schema validation: the type is generated from its JSON Schema. */
+export type AcceleratorJson = AcceleratorFile;
+type SourcedJson = NonNullable<NonNullable<AcceleratorJson['leakage']>['encoder']>;
 
 const BUFFER_KEYS: Record<BufferName, keyof AcceleratorJson['buffers']> = {
   weight_buffer: 'weights', act_buffer: 'activations', spike_buffer: 'spikes', psum_buffer: 'psums',

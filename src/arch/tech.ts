@@ -4,34 +4,19 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { TechFile } from './schema-types.ts';
 import { parseQuantity } from './units.ts';
 import { HW_MODELS_DIR, HwModelError, readJson, validateAgainst } from './validate.ts';
 import { logInterpolate, scalesBetween, type NodeCoefficients, type Scales } from './scaling.ts';
 
 export interface SourcedValue { value: number; source: string }
 
+/** JSON of a technology file after schema validation: the type is generated from its JSON Schema. */
+type TechJson = TechFile;
+type LawsJson = NonNullable<TechJson['laws']>;
+type Devices = LawsJson['devices']['value'];
 interface SourcedJson { value: string; source: string }
 interface SourcedNumberJson { value: number; source: string }
-type Devices = 'hp' | 'lop' | 'lstp';
-type PerDevices = Record<Devices, SourcedJson>;
-interface LawsJson {
-  devices: { value: Devices; source: string };
-  sram: {
-    readEnergy64b1KiB: SourcedJson;
-    areaPerBit: SourcedJson;
-    capacityExponent: SourcedNumberJson;
-    readWidthFixed: SourcedNumberJson;
-    writeWidthFixed: SourcedNumberJson;
-    bankRouting: SourcedNumberJson;
-    bankAreaPerDoubling: SourcedNumberJson;
-    bankLeakagePerDoubling: SourcedNumberJson;
-    dualPortEnergy: SourcedNumberJson;
-    dualPortLeakage: SourcedNumberJson;
-    dualPortArea: SourcedNumberJson;
-  };
-  leakage: { sramPerBit: PerDevices; sramPerArray: PerDevices; logicPerArea: PerDevices };
-  registerAreaPerBit: SourcedJson;
-}
 
 /** Cost laws of memories, registers and leakage at the 45 nm reference (src/arch/laws.ts applies them). */
 export interface CostLaws {
@@ -55,25 +40,6 @@ export interface CostLaws {
   /** Leakage of the chosen device flavour. */
   leakage: { sramPerBitMW: SourcedValue; sramPerArrayMW: SourcedValue; logicPerAreaMWPerUm2: SourcedValue };
   registerAreaPerBitUm2: SourcedValue;
-}
-
-interface TechJson {
-  node: string;
-  nodeNm: number;
-  flavour: 'HP' | 'LP' | 'bulk';
-  nominalVoltage: SourcedJson;
-  areaFactor: { value: number; source: string };
-  stillmakerBaas: NodeCoefficients & { source: string };
-  reference: {
-    node: '45nm';
-    voltage: SourcedJson;
-    energies: Record<string, SourcedJson>;
-    areas: Record<string, SourcedJson>;
-    dram: Record<string, SourcedJson>;
-  };
-  overrides?: Record<string, SourcedJson>;
-  laws?: LawsJson;
-  devices?: Devices;
 }
 
 /** A resolved technology: everything needed to turn 45 nm reference values into this node's. */

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { COLUMNS_DOC, REGENERATE, ROOT, documentColumns, metricPageFor, renderColumnsDoc, UndocumentedColumnError } from '../../scripts/gen-docs.ts';
 import type { Column } from '../../src/reports/table.ts';
+import { SCHEMA_TYPES_FILE, schemaTypes } from '../../scripts/gen-schema-types.ts';
 
 const DOCS = join(ROOT, 'docs');
 const METRICS = join(DOCS, 'metrics');
@@ -12,6 +13,11 @@ const OWN_PAGES = ['README.md', 'columns.md', 'walkthrough.md', 'scalesim.md', .
 test('docs/columns.md is up to date with the column specs', (t) => {
   const current = existsSync(COLUMNS_DOC) ? readFileSync(COLUMNS_DOC, 'utf8') : '';
   t.true(current === renderColumnsDoc(), `docs/columns.md is stale; regenerate it with \`${REGENERATE}\``);
+});
+
+test('src/arch/schema-types.ts is generated from the JSON Schemas of the hardware files', async (t) => {
+  const current = existsSync(SCHEMA_TYPES_FILE) ? readFileSync(SCHEMA_TYPES_FILE, 'utf8') : '';
+  t.true(current === await schemaTypes(), 'src/arch/schema-types.ts is stale; regenerate it with `npm run docs`');
 });
 
 test('columns.md documents every report file', (t) => {
