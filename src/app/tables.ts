@@ -47,7 +47,7 @@ export function hardwareTables(o: HardwareTablesOptions): HardwareTables {
       return {
         node: tech.node, provenance: tech.provenance, voltageV: tech.voltageV, clockHz,
         ert: [...buildErt(accel, tech, clockHz).values()], art,
-        area: { stcb: chipArea(accel, art, 'stcb'), ann: chipArea(accel, art, 'ann'), lif: chipArea(accel, art, 'lif') },
+        area: { stcb: chipArea(art, 'stcb'), ann: chipArea(art, 'ann'), lif: chipArea(art, 'lif') },
       };
     }),
   };

@@ -216,12 +216,7 @@ export function componentSpecs(a: Accelerator): ComponentSpec[] {
   ];
 }
 
-/** Names of the components of one chip that leak (charged leakage for every cycle the chip runs). */
-export function leakyComponents(a: Accelerator, chip: Chip): string[] {
-  return componentSpecs(a).filter((c) => c.leakageMW !== undefined && (c.leaksOn ?? c.chips).includes(chip)).map((c) => c.name);
-}
-
-/** Names of the components of one chip that take area. */
-export function chipComponents(a: Accelerator, chip: Chip): string[] {
-  return componentSpecs(a).filter((c) => c.areaUm2 !== undefined && c.chips.includes(chip)).map((c) => c.name);
+/** Names of the components of one chip that leak (charged leakage for every cycle the chip runs), in registry order. */
+export function leakyComponents(specs: readonly ComponentSpec[], chip: Chip): string[] {
+  return specs.filter((c) => c.leakageMW !== undefined && (c.leaksOn ?? c.chips).includes(chip)).map((c) => c.name);
 }

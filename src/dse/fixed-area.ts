@@ -29,7 +29,7 @@ export function fixedAreaBuffer(name: string): FixedAreaBuffer {
 /** Area of the STCB chip described by accelerator-file JSON at a technology, um^2. */
 export function chipAreaUm2(acceleratorJson: unknown, tech: Tech, where = '<inline>'): number {
   const accel = parseAccelerator(acceleratorJson, where);
-  return chipArea(accel, buildArt(accel, tech), 'stcb').totalUm2;
+  return chipArea(buildArt(accel, tech), 'stcb').totalUm2;
 }
 
 /** Capacity used to measure the slope of the area line: large enough that rounding does not matter. */

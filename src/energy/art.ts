@@ -4,7 +4,7 @@
  * 45 nm reference areas scale with the Stillmaker-Baas area factor of the node.
  */
 import type { Accelerator } from '../arch/accelerator.ts';
-import { chipComponents, componentSpecs, type Chip } from '../arch/components.ts';
+import { componentSpecs, type Chip } from '../arch/components.ts';
 import type { Tech } from '../arch/tech.ts';
 import { sig4 } from '../util/format.ts';
 
@@ -15,6 +15,8 @@ export interface ArtEntry {
   source: string;
   estimator: string;
   scaling: string;
+  /** The chips (STCB accelerator, ANN twin, LIF twin) that have this component. */
+  chips: readonly Chip[];
 }
 
 /** The ART of an accelerator at a node: one entry per on-chip component (DRAM has no area on chip). */
@@ -23,7 +25,7 @@ export function buildArt(accel: Accelerator, tech: Tech): ArtEntry[] {
   return componentSpecs(accel).flatMap((c) => {
     if (!c.areaUm2) return [];
     const e = c.areaUm2(tech);
-    return [{ component: c.name, areaUm2: e.value * tech.areaFactor, source: e.source, estimator: e.estimator, scaling }];
+    return [{ component: c.name, areaUm2: e.value * tech.areaFactor, source: e.source, estimator: e.estimator, scaling, chips: c.chips }];
   });
 }
 
@@ -33,9 +35,8 @@ export interface ChipArea {
   byComponentUm2: Record<string, number>;
 }
 
-export function chipArea(accel: Accelerator, art: readonly ArtEntry[], chip: Chip): ChipArea {
-  const names = new Set(chipComponents(accel, chip));
+export function chipArea(art: readonly ArtEntry[], chip: Chip): ChipArea {
   const byComponentUm2: Record<string, number> = {};
-  for (const e of art) if (names.has(e.component)) byComponentUm2[e.component] = e.areaUm2;
+  for (const e of art) if (e.chips.includes(chip)) byComponentUm2[e.component] = e.areaUm2;
   return { totalUm2: Object.values(byComponentUm2).reduce((a, b) => a + b, 0), byComponentUm2 };
 }

@@ -4,7 +4,7 @@
  * `simulate` is the one entry point that replays and prices.
  */
 import type { Accelerator, LifLeak } from '../arch/accelerator.ts';
-import { leakyComponents } from '../arch/components.ts';
+import { componentSpecs, leakyComponents } from '../arch/components.ts';
 import type { Tech } from '../arch/tech.ts';
 import type { SpikeTrace } from '../trace/types.ts';
 import { replay, type LayerReplay, type Replay, type ReplayOptions } from '../hw/replay.ts';
@@ -101,10 +101,12 @@ export function simulate(trace: SpikeTrace, accel: Accelerator, tech: Tech, opti
   const r = replay(trace, accel, tech, options);
   const ert = buildErt(accel, tech, r.clockHz);
   const art = buildArt(accel, tech);
-  const chip = priceChip(r.layers, ert, leakyComponents(accel, 'stcb'), r.clockHz);
+  const specs = componentSpecs(accel);
+  const chipLeaky = leakyComponents(specs, 'stcb');
+  const chip = priceChip(r.layers, ert, chipLeaky, r.clockHz);
   const first = options.images?.[0] ?? 0;
   const coldStart = r.images <= 1 ? chip.totals
-    : priceChip(replay(trace, accel, tech, { images: [first], annTwin: false, lifTwin: false }).layers, ert, leakyComponents(accel, 'stcb'), r.clockHz).totals;
+    : priceChip(replay(trace, accel, tech, { images: [first], annTwin: false, lifTwin: false }).layers, ert, chipLeaky, r.clockHz).totals;
   const result: SimResult = {
     accelerator: r.accelerator,
     tech: { node: tech.node, provenance: tech.provenance, voltageV: tech.voltageV, flavour: tech.flavour, files: tech.files },
@@ -113,15 +115,18 @@ export function simulate(trace: SpikeTrace, accel: Accelerator, tech: Tech, opti
     timesteps: r.timesteps,
     ert: [...ert.values()],
     art,
-    area: chipArea(accel, art, 'stcb'),
+    area: chipArea(art, 'stcb'),
     weightsResident: r.weightsResident,
     coldStart,
     ...chip,
   };
   if (r.annTwin) {
     const { layers, ...array } = r.annTwin;
-    result.annTwin = { ...array, area: chipArea(accel, art, 'ann'), ...priceChip(layers, ert, leakyComponents(accel, 'ann'), r.clockHz) };
+    result.annTwin = { ...array, area: chipArea(art, 'ann'), ...priceChip(layers, ert, leakyComponents(specs, 'ann'), r.clockHz) };
   }
-  if (r.lifTwin) result.lifTwin = { membraneBits: r.lifTwin.membraneBits, leak: r.lifTwin.leak, lanes: r.lifTwin.lanes, area: chipArea(accel, art, 'lif'), ...priceChip(r.lifTwin.layers, ert, leakyComponents(accel, 'lif'), r.clockHz) };
+  if (r.lifTwin) {
+    const { layers, ...neurons } = r.lifTwin;
+    result.lifTwin = { ...neurons, area: chipArea(art, 'lif'), ...priceChip(layers, ert, leakyComponents(specs, 'lif'), r.clockHz) };
+  }
   return result;
 }

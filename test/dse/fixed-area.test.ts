@@ -14,7 +14,7 @@ test.before(cpuBackend);
 /** The base accelerator's area straight from the ART (no DSE code involved), mm^2. */
 function baseAreaMm2(node: number): number {
   const accel = loadAccelerator('stcb-default');
-  return chipArea(accel, buildArt(accel, loadTech(node)), 'stcb').totalUm2 / 1e6;
+  return chipArea(buildArt(accel, loadTech(node)), 'stcb').totalUm2 / 1e6;
 }
 
 test('every point keeps the base area: lanes traded for weight-buffer SRAM; a chip too big for it is refused', async (t) => {
