@@ -7,13 +7,13 @@
  * (trace, accelerator, technology): the technology sets the clock and the twin's lane count.
  */
 import type { LayerGeometry, SpikeTrace, SpikeTraceLayer } from '../trace/types.ts';
-import { lifTwinSpec, SCALED_WEIGHT_EXTRA_BITS, type Accelerator, type LifLeak, type SystolicDataflow } from '../arch/accelerator.ts';
+import { lifTwinSpec, type Accelerator, type LifLeak, type SystolicDataflow } from '../arch/accelerator.ts';
 import type { Tech } from '../arch/tech.ts';
 import { annTwinArray } from '../arch/components.ts';
 import type { ActionCount } from './actions.ts';
 import { spikeSummary } from './fanout.ts';
 import { STALL_CAUSES, zeroStalls, type LayerSim } from './layer-sim.ts';
-import { simulateStcbLayer } from './stcb-layer.ts';
+import { simulateStcbLayer, weightWordBits } from './stcb-layer.ts';
 import { emptyTraffic, type Traffic } from './traffic.ts';
 import { simulateMacLayer } from './mac-layer.ts';
 import { lifOutputSpikes, outputSpikeSources, simulateLifLayer, type LifLayerSim } from './lif-layer.ts';
@@ -146,7 +146,7 @@ export function replay(trace: SpikeTrace, accel: Accelerator, tech: Tech, option
   const all = [...macs.values(), ...spiking.values()];
   const spikingNames = new Set(spiking.keys());
   const o = accel.options;
-  const chipResident = weightsFitOnChip(all, spikingNames, accel, o.scaledWeights ? accel.weightBits + SCALED_WEIGHT_EXTRA_BITS : accel.weightBits, o.scaledWeights ? T : 1);
+  const chipResident = weightsFitOnChip(all, spikingNames, accel, weightWordBits(accel), o.scaledWeights ? T : 1);
   const twinResident = weightsFitOnChip(all, spikingNames, accel, accel.weightBits, 1);
   const sums = new Map<string, LayerSim>();
   const wantLif = options.lifTwin !== false;

@@ -32,7 +32,7 @@ export interface StcbContext {
 }
 
 /** Weight word of the chip: widened when weights are pre-scaled by V(t) (options.scaledWeights). */
-function weightWordBits(accel: Accelerator): number {
+export function weightWordBits(accel: Accelerator): number {
   return accel.options.scaledWeights ? accel.weightBits + SCALED_WEIGHT_EXTRA_BITS : accel.weightBits;
 }
 
