@@ -3,9 +3,9 @@
  *   version_ms     `node dist/cli/main.js --version` (target < 500 ms); node_ms is `node -e 0` for scale
  *   reference_ms   bench/reference-resnet18.mjs: plain node + tfjs WASM, ResNet18, one 32x32x3 image
  *   profile_ms     `npm run profile -- resnet18 --backend wasm --out <tmp>` (the real CLI, with npm,
- *                  the up-to-date check of the build, hardware replay, charts and report.html)
+ *                  the up-to-date check of the build (scripts/build-if-stale.mjs), hardware replay, charts and report.html)
  *   profile_ratio  profile_ms / reference_ms (target < 1.5)
- *   cli_ms         the same profile as `node dist/cli/main.js profile ...` (profile_ms minus npm and tsc -b)
+ *   cli_ms         the same profile as `node dist/cli/main.js profile ...` (profile_ms minus npm and the build check)
  * Medians of several runs; reference and profile runs alternate so both see the same machine load.
  */
 import { spawnSync } from 'node:child_process';

@@ -15,7 +15,7 @@ export function quantizeNetworkWeights(w: NetworkWeights, bits: number): Network
       params.set(name, p);
       continue;
     }
-    const values = quantizeWeightsPerChannel(Float32Array.from(p.kernel.dataSync() as Float32Array), p.kernel.shape[p.kernel.rank - 1], bits);
+    const values = quantizeWeightsPerChannel((p.kernel.dataSync() as Float32Array).slice(), p.kernel.shape[p.kernel.rank - 1], bits);
     params.set(name, { ...p, kernel: tf.tensor(values, p.kernel.shape) });
   }
   return { ...w, params, origin: `${w.origin}, weights quantised to ${bits} bit (symmetric per output channel)` };
