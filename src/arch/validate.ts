@@ -5,13 +5,14 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { UsageError } from '../util/errors.ts';
 
 const Ajv = AjvModule.default;
 
 /** Root of the shipped hardware models (hw-models/ beside src/). */
 export const HW_MODELS_DIR = fileURLToPath(new URL('../../hw-models/', import.meta.url));
 
-export class HwModelError extends Error {
+export class HwModelError extends UsageError {
   override name = 'HwModelError';
 }
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { readCifar, CIFAR_SIDE, type CifarVariant } from './cifar.ts';
 import { readIdx } from './idx.ts';
 import { DataFormatError } from './errors.ts';
+import { UsageError } from '../util/errors.ts';
 
 export const DATASET_NAMES = ['mnist', 'fashion-mnist', 'cifar10', 'cifar100'] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
@@ -30,7 +31,7 @@ export interface Dataset {
   source: string;
 }
 
-export class DatasetNotFoundError extends Error {
+export class DatasetNotFoundError extends UsageError {
   override name = 'DatasetNotFoundError';
 }
 

@@ -26,11 +26,12 @@ import { prng } from '../util/random.ts';
 import { PAPER_DEFAULTS, thresholds, type ScheduleKind } from '../stcb/schedule.ts';
 import { denseMacs, inputNeurons } from './geometry.ts';
 import type { LayerGeometry, SpikeLayerGeometry, SpikeTrace, SpikeTraceLayer } from './types.ts';
+import { UsageError } from '../util/errors.ts';
 
 /** Firing rate used when none is given: the same arbitrary value as `syntheticTrace` (an assumption, not a measurement). */
 export const DEFAULT_SCALESIM_FIRING_RATE = 0.15;
 
-export class ScaleSimError extends Error {
+export class ScaleSimError extends UsageError {
   override name = 'ScaleSimError';
 }
 
