@@ -163,3 +163,15 @@ export async function writeOutput<T>(target: string, options: OutputOptions, wri
     throw e;
   }
 }
+
+/** Writes one file atomically (temp file beside it + rename): readers see the old or the new file, never a torn one. */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}-${counter++}`);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
