@@ -121,13 +121,15 @@ export async function reportChart(
  * other.
  */
 export function inlineSvg(svg: string, prefix: string): string {
-  if (/<script|<foreignObject|\bon[a-z]+=/i.test(svg)) throw new Error(`chart '${prefix}': SVG contains active content`);
+  // Active content is looked for in markup only: text (a layer named `x onerror=y`) reaches the SVG
+  // escaped by vega (`<` as &lt;), so it is shown as text, not refused.
+  if (/<script|<foreignObject|<[^>]*\son[a-z]+\s*=/i.test(svg)) throw new Error(`chart '${prefix}': SVG contains active content`);
   const stripped = svg
     .replace(/^<\?xml[^>]*>\s*/, '')
     .replace(/\s+xmlns(:\w+)?="[^"]*"/g, '')
     .replace(/\s+xlink:href="#/g, ' href="#');
   const out = renameSvgIds(stripped, (id) => `${prefix}-${id}`);
-  if (/https?:\/\//i.test(out)) throw new Error(`chart '${prefix}': SVG still references an external URL`);
+  if (/<[^>]*=\s*"[^"]*https?:\/\/|url\(\s*['"]?https?:/i.test(out)) throw new Error(`chart '${prefix}': SVG still references an external URL`);
   return out.replace(/^<svg\b/, `<svg role="img" aria-label="${escapeHtml(prefix)}"`);
 }
 
