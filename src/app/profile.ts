@@ -21,6 +21,7 @@ import { loadAccelerator } from '../arch/accelerator.ts';
 import { loadTech, type Tech } from '../arch/tech.ts';
 import { defaultReportDir } from '../util/paths.ts';
 import { writeOutput } from '../util/output-dir.ts';
+import { resetWarnings, takeWarnings } from '../util/warnings.ts';
 import { simulate, type SimResult } from '../energy/price.ts';
 import { paperToHardwareGap, type GapStep } from '../energy/gap.ts';
 import { gapRows, HW_FILES, writeHardwareReport } from '../reports/hw-report.ts';
@@ -128,6 +129,7 @@ export interface ProfileHooks {
 export async function profile(modelSpec: string, flags: ProfileFlags, explicit: (name: string) => boolean, hooks: ProfileHooks = {}): Promise<ProfileOutcome> {
   // The accelerator file is read first: a bad file fails before any work, and its word widths
   // quantise the network run (DESIGN.md 5.1) unless --no-quantize.
+  resetWarnings();
   const accel = loadAccelerator(flags.accelerator);
   const quantization = flags.quantize === false || flags.scalesim ? undefined : { weightBits: accel.weightBits, activationBits: accel.activationBits };
   // Every --node is resolved before the run: a bad node is refused before any work or any write.
@@ -180,6 +182,8 @@ async function writeAll(
   };
   summary.hashes = hashes;
   summary.rerun = rerunSpec(modelSpec, flags, backend, explicit);
+  const warnings = takeWarnings();
+  if (warnings.length > 0) summary.warnings = warnings;
   const charts = flags.charts !== false;
   summary.files.push(...RUN_REPORT_FILES.filter((f) => charts || f !== 'charts/'));
   writeSummary(outDir, summary);
