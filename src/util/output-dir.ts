@@ -70,7 +70,7 @@ export function lockOutput(target: string): () => void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = Number.parseInt(readFileSync(file, 'utf8'), 10);
-      if (holder !== process.pid && isAlive(holder)) {
+      if (isAlive(holder)) {
         throw new UsageError(
           `${resolve(target)}: another stcsim run (pid ${holder}) is writing this folder (lock ${file})`,
           'wait for it to finish or choose another --out; delete the lock file only if that process is not stcsim',

@@ -210,7 +210,7 @@ test('accelerator and technology files: non-finite, zero-bit, zero-lane values; 
   refuses(t, () => parseAccelerator(variant((j) => { j.precision.weight = '0 bit'; }), 'zero.json'), /precision\/weight/, 'zero.json');
   refuses(t, () => parseAccelerator(variant((j) => { j.precision.weight = '2.5 bit'; }), 'frac.json'), /precision\/weight/, 'frac.json');
   refuses(t, () => parseAccelerator(variant((j) => { j.encoder.lanes = 0; }), 'nolanes.json'), /encoder/, 'nolanes.json');
-  refuses(t, () => parseAccelerator(variant((j) => { j.clock = '1e999 Hz'; }), 'clk.json'), /clock/, 'clk.json');
+  refuses(t, () => parseAccelerator(variant((j) => { (j as Record<string, unknown>).clock = '1e999 Hz'; }), 'clk.json'), /clock/, 'clk.json');
   const empty = join(root, 'empty-accel.json');
   writeFileSync(empty, '');
   refuses(t, () => loadAccelerator(empty), /empty/, empty);
