@@ -20,7 +20,7 @@ import { profileSummary, writeProfileReport, writeSummary, type ProfileContext, 
 import { loadAccelerator } from '../arch/accelerator.ts';
 import { loadTech, type Tech } from '../arch/tech.ts';
 import { defaultReportDir } from '../util/paths.ts';
-import { writeOutput } from '../util/output-dir.ts';
+import { beginOutput, type OutputTransaction } from '../util/output-dir.ts';
 import { resetWarnings, takeWarnings } from '../util/warnings.ts';
 import { simulate, type SimResult } from '../energy/price.ts';
 import { paperToHardwareGap, type GapStep } from '../energy/gap.ts';
@@ -134,6 +134,21 @@ export async function profile(modelSpec: string, flags: ProfileFlags, explicit: 
   const quantization = flags.quantize === false || flags.scalesim ? undefined : { weightBits: accel.weightBits, activationBits: accel.activationBits };
   // Every --node is resolved before the run: a bad node is refused before any work or any write.
   const techs = flags.hardware ? flags.node.map((node) => loadTech(node, { voltageV: flags.voltage })) : [];
+  // With --out, the folder is checked and locked before the work: a second run into it is refused at once.
+  const early = flags.out !== undefined ? beginOutput(flags.out, { force: flags.force, command: 'profile' }) : undefined;
+  try {
+    return await profileInto(early, modelSpec, flags, explicit, hooks, { accel, quantization, techs });
+  } catch (e) {
+    early?.abort();
+    throw e;
+  }
+}
+
+async function profileInto(
+  early: OutputTransaction | undefined, modelSpec: string, flags: ProfileFlags, explicit: (name: string) => boolean, hooks: ProfileHooks,
+  pre: { accel: Accelerator; quantization: QuantSpec | undefined; techs: Tech[] },
+): Promise<ProfileOutcome> {
+  const { accel, quantization, techs } = pre;
   const backend = flags.scalesim ? 'none' : await initBackend(flags.backend);
   const preset = paperPreset(flags.energyPreset);
   const work = flags.scalesim ? scaleSimWorkload(flags.scalesim, flags) : networkWorkload(modelSpec, flags, explicit, hooks, quantization);
@@ -154,7 +169,15 @@ export async function profile(modelSpec: string, flags: ProfileFlags, explicit: 
   const hardware = work.trace ? replayOnHardware(work.trace, tracedEnergy, accel, techs) : null;
   // All files go to a staging folder swapped into place at the end (util/output-dir.ts): a killed or
   // failed run leaves the previous report whole, and two runs cannot share the folder.
-  const report = await writeOutput(outDir, { force: flags.force, command: 'profile' }, (dir) => writeAll(dir, summary, counts, energy, hardware, { work, modelSpec, flags, backend, explicit }));
+  const tx = early ?? beginOutput(outDir, { force: flags.force, command: 'profile' });
+  let report: RunReportResult;
+  try {
+    report = await writeAll(tx.dir, summary, counts, energy, hardware, { work, modelSpec, flags, backend, explicit });
+  } catch (e) {
+    tx.abort();
+    throw e;
+  }
+  tx.commit();
   return { counts, energy, summary, outDir, report };
 }
 
