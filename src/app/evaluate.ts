@@ -3,13 +3,13 @@
  * accuracy of the same weights over that grid of STCB settings (written as Markdown when asked).
  * Returns data; printing is the CLI's job (src/cli/evaluate.ts).
  */
-import { writeFileSync } from 'node:fs';
 import { loadDataset, type DatasetName } from '../data/datasets.ts';
 import { initBackend, type BackendChoice } from '../run/backend.ts';
 import { loadModel } from '../train/io.ts';
 import { stebLayers } from '../train/layers.ts';
 import { accuracyGrid, gridMarkdown, type SweepRow } from '../train/sweep.ts';
 import { evaluateAccuracy } from '../train/trainer.ts';
+import { writeFileAtomic } from '../util/output-dir.ts';
 
 export interface EvaluateCommandOptions {
   dataset: DatasetName;
@@ -51,6 +51,6 @@ export async function evaluateModel(modelPath: string, o: EvaluateCommandOptions
   const base = steb.settings;
   const rows = await accuracyGrid(model, test, o.timesteps ?? [base.timesteps], o.vth0 ?? [base.vth0], hooks.onGridRow);
   const markdown = gridMarkdown(rows, base);
-  if (o.markdown) writeFileSync(o.markdown, markdown);
+  if (o.markdown) writeFileAtomic(o.markdown, markdown);
   return { accuracy, images, grid: { rows, markdown } };
 }

@@ -3,7 +3,7 @@
  * paper-mode energy -> hardware replay at every node -> the report folder. Returns data; printing is
  * the CLI's job (src/cli/profile.ts).
  */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { paperEnergy, paperPreset } from '../energy/paper.ts';
 import { isModelPath } from '../model/load.ts';
 import { importScaleSimTopology, DEFAULT_SCALESIM_FIRING_RATE } from '../trace/scalesim.ts';
@@ -18,7 +18,10 @@ import type { QuantSpec } from '../stcb/quantize.ts';
 import type { StcbSettings } from '../stcb/schedule.ts';
 import { profileSummary, writeProfileReport, writeSummary, type ProfileContext, type ProfileSummary } from '../reports/profile-report.ts';
 import { loadAccelerator } from '../arch/accelerator.ts';
-import { loadTech } from '../arch/tech.ts';
+import { loadTech, type Tech } from '../arch/tech.ts';
+import { defaultReportDir } from '../util/paths.ts';
+import { beginOutput, type OutputTransaction } from '../util/output-dir.ts';
+import { resetWarnings, takeWarnings } from '../util/warnings.ts';
 import { simulate, type SimResult } from '../energy/price.ts';
 import { paperToHardwareGap, type GapStep } from '../energy/gap.ts';
 import { gapRows, HW_FILES, writeHardwareReport } from '../reports/hw-report.ts';
@@ -31,7 +34,7 @@ import { RUN_REPORT_FILES, writeRunReport, type RunReportResult } from '../repor
 const STEB_FLAGS = ['timesteps', 'vth0', 'tau', 'schedule'] as const;
 
 function rerunSpec(modelSpec: string, flags: ProfileFlags, backend: string, explicit: (name: string) => boolean): RerunSpec {
-  const { out: _out, json: _json, progress: _progress, charts: _charts, check: _check, ...rest } = flags;
+  const { out: _out, json: _json, progress: _progress, charts: _charts, check: _check, force: _force, ...rest } = flags;
   const isPath = (s: string): boolean => s.endsWith('.json') || s.includes('/');
   const chosen = (BACKENDS as readonly string[]).includes(backend) ? (backend as BackendChoice) : flags.backend;
   const f: RerunFlags = {
@@ -126,8 +129,26 @@ export interface ProfileHooks {
 export async function profile(modelSpec: string, flags: ProfileFlags, explicit: (name: string) => boolean, hooks: ProfileHooks = {}): Promise<ProfileOutcome> {
   // The accelerator file is read first: a bad file fails before any work, and its word widths
   // quantise the network run (DESIGN.md 5.1) unless --no-quantize.
+  resetWarnings();
   const accel = loadAccelerator(flags.accelerator);
   const quantization = flags.quantize === false || flags.scalesim ? undefined : { weightBits: accel.weightBits, activationBits: accel.activationBits };
+  // Every --node is resolved before the run: a bad node is refused before any work or any write.
+  const techs = flags.hardware ? flags.node.map((node) => loadTech(node, { voltageV: flags.voltage })) : [];
+  // With --out, the folder is checked and locked before the work: a second run into it is refused at once.
+  const early = flags.out !== undefined ? beginOutput(flags.out, { force: flags.force, command: 'profile' }) : undefined;
+  try {
+    return await profileInto(early, modelSpec, flags, explicit, hooks, { accel, quantization, techs });
+  } catch (e) {
+    early?.abort();
+    throw e;
+  }
+}
+
+async function profileInto(
+  early: OutputTransaction | undefined, modelSpec: string, flags: ProfileFlags, explicit: (name: string) => boolean, hooks: ProfileHooks,
+  pre: { accel: Accelerator; quantization: QuantSpec | undefined; techs: Tech[] },
+): Promise<ProfileOutcome> {
+  const { accel, quantization, techs } = pre;
   const backend = flags.scalesim ? 'none' : await initBackend(flags.backend);
   const preset = paperPreset(flags.energyPreset);
   const work = flags.scalesim ? scaleSimWorkload(flags.scalesim, flags) : networkWorkload(modelSpec, flags, explicit, hooks, quantization);
@@ -141,11 +162,34 @@ export async function profile(modelSpec: string, flags: ProfileFlags, explicit: 
     weightsOrigin: work.weightsOrigin, weightsTrained: work.weightsTrained, weightsWarning: work.weightsWarning,
     assumptions: work.assumptions, accuracy: work.accuracy, elapsedMs: work.elapsedMs, quantization,
   }, counts, energy);
-  const outDir = flags.out ?? join('reports', work.network);
-  writeProfileReport(outDir, summary, counts, energy);
+  // The default folder is built from a sanitised network name: a model's config.name cannot leave reports/.
+  const outDir = flags.out ?? defaultReportDir(work.network);
   // The gap compares paper mode and the replay on the same images.
   const tracedEnergy = work.tracedCounts && work.tracedCounts !== counts ? paperEnergy(work.tracedCounts, preset) : energy;
-  const hardware = work.trace ? replayOnHardware(work.trace, tracedEnergy, accel, flags) : null;
+  const hardware = work.trace ? replayOnHardware(work.trace, tracedEnergy, accel, techs) : null;
+  // All files go to a staging folder swapped into place at the end (util/output-dir.ts): a killed or
+  // failed run leaves the previous report whole, and two runs cannot share the folder.
+  const tx = early ?? beginOutput(outDir, { force: flags.force, command: 'profile' });
+  let report: RunReportResult;
+  try {
+    report = await writeAll(tx.dir, summary, counts, energy, hardware, { work, modelSpec, flags, backend, explicit });
+  } catch (e) {
+    tx.abort();
+    throw e;
+  }
+  tx.commit();
+  return { counts, energy, summary, outDir, report };
+}
+
+interface RunFacts { work: Workload; modelSpec: string; flags: ProfileFlags; backend: string; explicit: (name: string) => boolean }
+
+/** Writes every report file of a run into `outDir` (the staging folder). */
+async function writeAll(
+  outDir: string, summary: ProfileSummary, counts: NetworkCounts, energy: PaperEnergy,
+  hardware: { accel: Accelerator; results: SimResult[]; gaps: GapStep[][] } | null, f: RunFacts,
+): Promise<RunReportResult> {
+  const { work, modelSpec, flags, backend, explicit } = f;
+  writeProfileReport(outDir, summary, counts, energy);
   if (hardware) {
     summary.hardware = writeHardwareReport(outDir, hardware.results, hardware.gaps);
     summary.hardwareImages = work.trace?.images;
@@ -161,16 +205,16 @@ export async function profile(modelSpec: string, flags: ProfileFlags, explicit: 
   };
   summary.hashes = hashes;
   summary.rerun = rerunSpec(modelSpec, flags, backend, explicit);
+  const warnings = takeWarnings();
+  if (warnings.length > 0) summary.warnings = warnings;
   const charts = flags.charts !== false;
   summary.files.push(...RUN_REPORT_FILES.filter((f) => charts || f !== 'charts/'));
   writeSummary(outDir, summary);
-  const report = await writeRunReport(outDir, { summary, counts, energy, ...(hardware ? { hardware } : {}) }, { charts });
-
-  return { counts, energy, summary, outDir, report };
+  return writeRunReport(outDir, { summary, counts, energy, ...(hardware ? { hardware } : {}) }, { charts });
 }
 
-/** Replays the recorded trace on the accelerator at every requested node. */
-function replayOnHardware(trace: SpikeTrace, energy: PaperEnergy, accel: Accelerator, flags: ProfileFlags): { accel: Accelerator; results: SimResult[]; gaps: GapStep[][] } {
-  const results = flags.node.map((node) => simulate(trace, accel, loadTech(node, { voltageV: flags.voltage })));
+/** Replays the recorded trace on the accelerator at every requested node (technologies resolved up front). */
+function replayOnHardware(trace: SpikeTrace, energy: PaperEnergy, accel: Accelerator, techs: Tech[]): { accel: Accelerator; results: SimResult[]; gaps: GapStep[][] } {
+  const results = techs.map((tech) => simulate(trace, accel, tech));
   return { accel, results, gaps: results.map((r) => paperToHardwareGap(energy, r)) };
 }

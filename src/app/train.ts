@@ -10,7 +10,7 @@ import { zooGraph } from '../model/zoo.ts';
 import { initBackend, type BackendChoice } from '../run/backend.ts';
 import { validateSettings, type StcbSettings } from '../stcb/schedule.ts';
 import { buildModel, type NetMode } from '../train/build.ts';
-import { train, type ProgressMode, type TrainReport } from '../train/trainer.ts';
+import { refuseExistingRun, train, type ProgressMode, type TrainReport } from '../train/trainer.ts';
 
 export interface TrainCommandOptions extends StcbSettings {
   dataset: DatasetName;
@@ -22,6 +22,8 @@ export interface TrainCommandOptions extends StcbSettings {
   annOnly: boolean;
   /** Continue from the last checkpoint in <out>/<mode>/. */
   resume: boolean;
+  /** Start over in an --out that holds a finished run or a checkpoint. */
+  force?: boolean;
   out: string;
   batch: number;
   lr: number;
@@ -56,12 +58,14 @@ export type TrainResult = Partial<Record<NetMode, TrainReport>>;
 export async function trainNetwork(arch: string, o: TrainCommandOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
   const stcb: StcbSettings = { timesteps: o.timesteps, vth0: o.vth0, tau: o.tau, schedule: o.schedule };
   validateSettings(stcb);
+  const modes: NetMode[] = o.annOnly ? ['ann'] : o.ann ? ['stcsnn', 'ann'] : ['stcsnn'];
+  // Refused before the backend and the dataset load: nothing is overwritten without --resume or --force.
+  if (!o.resume && !o.force) for (const mode of modes) refuseExistingRun(join(o.out, mode));
   const backend = await initBackend(o.backend ?? 'auto');
   const trainSet = loadDataset(o.dataset, 'train', { dataDir: o.dataDir, limit: o.limit });
   const testSet = loadDataset(o.dataset, 'test', { dataDir: o.dataDir, limit: o.testLimit });
   const [, h, w, c] = trainSet.shape;
   const graph = zooGraph(arch, { inputShape: [h, w, c], classes: trainSet.classes });
-  const modes: NetMode[] = o.annOnly ? ['ann'] : o.ann ? ['stcsnn', 'ann'] : ['stcsnn'];
   hooks.onStart?.({ backend, trainImages: trainSet.shape[0], testImages: testSet.shape[0], source: trainSet.source });
   const reports: TrainResult = {};
   for (const mode of modes) {
@@ -75,6 +79,7 @@ export async function trainNetwork(arch: string, o: TrainCommandOptions, hooks: 
       learningRate: o.lr,
       seed: o.seed,
       resume: o.resume,
+      force: o.force,
       test: testSet,
       progress: o.progress,
       settings: { network: arch, mode, dataset: o.dataset, stcb: mode === 'stcsnn' ? stcb : null, limit: o.limit ?? null },

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { AcceleratorFile } from './schema-types.ts';
 import { parseQuantity } from './units.ts';
-import { HW_MODELS_DIR, readJson, validateAgainst } from './validate.ts';
+import { HW_MODELS_DIR, HwModelError, readJson, validateAgainst } from './validate.ts';
 
 export type ComponentName =
   | 'encoder' | 'ac_array' | 'cab' | 'bn'
@@ -221,7 +221,37 @@ export function parseAccelerator(json: unknown, file = '<inline>'): Accelerator 
   }
   if (!(accel.clockHz > 0)) throw new Error(at('/clock: must be > 0'));
   if (accel.dramBitsPerSecond === 0) throw new Error(at('/dram/bandwidth: must be > 0'));
+  checkSane(accel, at);
   return accel;
+}
+
+/** Largest lane or array count accepted: 2^24 (16 M), far past any real array, far below what breaks arithmetic. */
+const MAX_COUNT = 2 ** 24;
+
+/**
+ * Values the schema lets through but no chip has: non-finite numbers (JSON `1e999` parses as Infinity),
+ * zero or non-integer word widths, zero lanes. Refused with the field's JSON path.
+ */
+function checkSane(a: Accelerator, at: (p: string) => string): void {
+  const widths: [string, number][] = [
+    ['/precision/weight', a.weightBits], ['/precision/activation', a.activationBits],
+    ['/precision/psum', a.psumBits], ['/precision/accumulator', a.accumulatorBits],
+  ];
+  if (a.lifTwin?.membraneBits !== undefined) widths.push(['/lifTwin/membrane', a.lifTwin.membraneBits]);
+  for (const [p, v] of widths) {
+    if (!Number.isInteger(v) || v < 1 || v > 64) throw new HwModelError(at(`${p}: a word width must be a whole number of bits in 1..64, got ${v}`));
+  }
+  const counts: [string, number | undefined, number][] = [
+    ['/encoder/lanes', a.encoderLanes, 1], ['/acArray/lanes', a.acLanes, 1], ['/cab/lanes', a.cabLanes, 1],
+    ['/acArray/psumRegisters', a.acPsumRegisters, 0], ['/acArray/weightRegisters', a.acWeightRegisters, 0],
+    ['/lifTwin/lanes', a.lifTwin?.lanes, 1], ['/annTwin/rows', a.annTwin?.rows, 1], ['/annTwin/cols', a.annTwin?.cols, 1],
+  ];
+  for (const [name, b] of Object.entries(a.buffers)) counts.push([`/buffers/${name}/banks`, b.banks, 1]);
+  for (const [p, v, min] of counts) {
+    if (v === undefined) continue;
+    if (!Number.isInteger(v) || v < min || v > MAX_COUNT) throw new HwModelError(at(`${p}: must be a whole number in ${min}..${MAX_COUNT}, got ${v}`));
+  }
+  if (!Number.isFinite(a.clockHz)) throw new HwModelError(at(`/clock: must be finite, got ${a.clockHz}`));
 }
 
 /**

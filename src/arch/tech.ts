@@ -8,6 +8,7 @@ import type { TechFile } from './schema-types.ts';
 import { parseQuantity } from './units.ts';
 import { HW_MODELS_DIR, HwModelError, readJson, validateAgainst } from './validate.ts';
 import { logInterpolate, scalesBetween, type NodeCoefficients, type Scales } from './scaling.ts';
+import { warn } from '../util/warnings.ts';
 
 export interface SourcedValue { value: number; source: string }
 
@@ -137,6 +138,10 @@ function resolveFile(file: string, j: TechJson, ref: TechJson, refFile: string, 
   const vNominal = parseQuantity(j.nominalVoltage.value, 'voltage', `${file}: /nominalVoltage/value`);
   const vRef = parseQuantity(j.reference.voltage.value, 'voltage', `${file}: /reference/voltage/value`);
   const v = voltageV ?? vNominal;
+  if (!(Number.isFinite(v) && v > 0)) throw new HwModelError(`${file}: supply voltage must be a finite positive number of volts, got ${v}`);
+  if (v < 0.5 * vNominal) {
+    warn(`${file}: supply voltage ${v} V is below half the node's nominal ${vNominal} V (sub-threshold territory); the Stillmaker-Baas scaling fit (stillmaker2017) is only valid near the nominal voltage`);
+  }
   let scales: Scales;
   try {
     scales = scalesBetween(j.stillmakerBaas, v, ref.stillmakerBaas, vRef);

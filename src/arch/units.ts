@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as MathJs from 'mathjs';
+import { UsageError } from '../util/errors.ts';
 
 // mathjs's single-file bundle (same package and version, an exported path): it loads in about a
 // quarter of the time of the ESM entry's ~1,000 modules, which dominated `stcsim profile` start-up.
@@ -25,7 +26,7 @@ export const CODE_UNITS = {
 
 export type QuantityKind = keyof typeof CODE_UNITS;
 
-export class QuantityError extends Error {
+export class QuantityError extends UsageError {
   override name = 'QuantityError';
 }
 

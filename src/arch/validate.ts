@@ -5,13 +5,15 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { UsageError } from '../util/errors.ts';
+import { readRegularFile } from '../util/paths.ts';
 
 const Ajv = AjvModule.default;
 
 /** Root of the shipped hardware models (hw-models/ beside src/). */
 export const HW_MODELS_DIR = fileURLToPath(new URL('../../hw-models/', import.meta.url));
 
-export class HwModelError extends Error {
+export class HwModelError extends UsageError {
   override name = 'HwModelError';
 }
 
@@ -48,14 +50,18 @@ export function validateAgainst(schemaFile: string, data: unknown, file: string)
   throw new HwModelError(`${file}: invalid (${schemaFile}):\n  ${lines.join('\n  ')}`);
 }
 
+const MAX_HW_FILE_BYTES = 16 * 2 ** 20;
+
 /** Reads and parses a JSON file, naming the file in any error. */
 export function readJson(file: string): unknown {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    // The path policy (util/paths.ts): a regular file of at most 16 MiB (hardware files are a few KB).
+    text = readRegularFile(file, { maxBytes: MAX_HW_FILE_BYTES }).toString('utf8');
   } catch (e) {
     throw new HwModelError(`${file}: cannot read: ${e instanceof Error ? e.message : String(e)}`);
   }
+  if (text.trim() === '') throw new HwModelError(`${file}: the file is empty; expected JSON`);
   try {
     return JSON.parse(text);
   } catch (e) {

@@ -23,6 +23,7 @@ program
   .description('STCSNN simulator and energy profiler')
   .version(TOOL_VERSION)
   .showHelpAfterError('(run with --help for usage)')
+  .option('--debug', 'print the stack trace of an error (errors are one line and a hint otherwise)')
   // Usage errors exit 2 like the actions' own (run-action.ts); exit 1 means "profile --check: not reproduced".
   // Set before the commands are added: they inherit it.
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));

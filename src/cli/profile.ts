@@ -74,6 +74,7 @@ export function registerProfileCommand(program: Command): void {
     .option('--firing-rate <r,...>', `--scalesim: spike probability per neuron and step, one value or one per CSV row (default ${DEFAULT_SCALESIM_FIRING_RATE})`, rateList)
     .option('--spiking-first-layer', '--scalesim: make the first row an STCB too (default: a MAC layer on the raw input)')
     .option('--out <dir>', 'report folder (default reports/<network>)')
+    .option('--force', 'replace a non-empty --out folder that stcsim did not write (docs/robustness.md)')
     .option('--json', 'print summary.json to stdout instead of the table', false)
     .option('--no-progress', 'no progress bar')
     .option('--no-charts', 'skip the charts (report.html then holds tables only)')

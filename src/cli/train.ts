@@ -25,6 +25,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--ann', 'also train the ANN twin (same net with ReLU + conv) under the same settings', false)
     .option('--ann-only', 'train only the ANN twin', false)
     .option('--resume', 'resume from the last checkpoint in --out', false)
+    .option('--force', 'start over in an --out that holds a finished run or a checkpoint (refused otherwise)', false)
     .option('--out <dir>', 'output folder (stcsnn/ and ann/ inside)', 'runs/train')
     .option('--timesteps <T>', 'STEB time steps T', positiveInt('--timesteps'), PAPER_DEFAULTS.timesteps)
     .option('--vth0 <V0>', 'initial threshold V0', positiveNumber('--vth0'), PAPER_DEFAULTS.vth0)

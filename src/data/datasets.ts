@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { readCifar, CIFAR_SIDE, type CifarVariant } from './cifar.ts';
 import { readIdx } from './idx.ts';
 import { DataFormatError } from './errors.ts';
+import { UsageError } from '../util/errors.ts';
 
 export const DATASET_NAMES = ['mnist', 'fashion-mnist', 'cifar10', 'cifar100'] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
@@ -30,7 +31,7 @@ export interface Dataset {
   source: string;
 }
 
-export class DatasetNotFoundError extends Error {
+export class DatasetNotFoundError extends UsageError {
   override name = 'DatasetNotFoundError';
 }
 
@@ -90,10 +91,12 @@ const SPECS: Record<DatasetName, DatasetSpec> = {
 /** Folders searched for a dataset, in order. */
 export function candidateDirs(name: DatasetName, dataDir?: string): string[] {
   const spec = SPECS[name];
-  const bases = [dataDir, process.env.STCSIM_DATA_DIR].filter((d): d is string => typeof d === 'string' && d !== '');
+  // An explicit --data-dir is the only place searched: falling back to a system copy would silently
+  // run on other data than the user named.
+  const bases = dataDir !== undefined && dataDir !== '' ? [dataDir] : [process.env.STCSIM_DATA_DIR].filter((d): d is string => typeof d === 'string' && d !== '');
   const dirs: string[] = [];
   for (const base of bases) for (const sub of spec.subdirs) dirs.push(sub ? join(base, sub) : base);
-  dirs.push(...spec.systemDirs);
+  if (dataDir === undefined || dataDir === '') dirs.push(...spec.systemDirs);
   return [...new Set(dirs)];
 }
 
@@ -101,6 +104,9 @@ export function candidateDirs(name: DatasetName, dataDir?: string): string[] {
 export function locateDataset(name: DatasetName, split: Split, dataDir?: string): { dir: string; files: string[] } {
   const spec = SPECS[name];
   if (!spec) throw new DatasetNotFoundError(`unknown dataset "${String(name)}"; known: ${DATASET_NAMES.join(', ')}`);
+  if (dataDir !== undefined && dataDir !== '' && !existsSync(dataDir)) {
+    throw new DatasetNotFoundError(`--data-dir ${dataDir}: the folder does not exist\nHow to get ${name}: ${spec.howToGet}.`);
+  }
   const dirs = candidateDirs(name, dataDir);
   for (const dir of dirs) {
     const chosen = spec.files(split).map((alts) => alts.map((f) => join(dir, f)).find((p) => existsSync(p)));

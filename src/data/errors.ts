@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { UsageError } from '../util/errors.ts';
+import { readRegularFile } from '../util/paths.ts';
 /** Errors of the dataset and tensor-file readers: always name the file and what was wrong with it. */
-export class DataFormatError extends Error {
+export class DataFormatError extends UsageError {
   override name = 'DataFormatError';
   constructor(
     /** The file (or a label for an in-memory buffer) that could not be read. */
@@ -11,11 +12,10 @@ export class DataFormatError extends Error {
   }
 }
 
-/** The bytes of a file; a missing or unreadable file is a DataFormatError naming it. */
+/**
+ * The bytes of a file under the path policy (util/paths.ts): a regular file whose size is within the
+ * bound; a missing, unreadable, special or oversize file is an error naming it.
+ */
 export function readBytes(file: string): Uint8Array {
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    throw new DataFormatError(file, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  return readRegularFile(file);
 }

@@ -5,6 +5,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { DataFormatError, readBytes } from './errors.ts';
+import { formatBytes, memoryBudgetBytes } from '../util/paths.ts';
 
 export type IdxArray = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
@@ -22,12 +23,28 @@ const IDX_TYPES: Record<number, { name: string; bytes: number }> = {
   0x0e: { name: 'float64', bytes: 8 },
 };
 
-/** Undoes gzip when the buffer starts with the gzip magic; `file` names the source in errors. */
+/**
+ * Undoes gzip when the buffer starts with the gzip magic; `file` names the source in errors.
+ * Inflation is bounded by the size the gzip trailer promises (ISIZE, RFC 1952 2.3.1): a stream that
+ * inflates past it stops there with an error, and a promise past the memory budget is refused before
+ * inflating (a 1 MB file that inflates to 1 GiB never allocates the GiB).
+ */
 export function maybeGunzip(buf: Uint8Array, file: string): Uint8Array {
   if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
+    if (buf.length < 18) throw new DataFormatError(file, `truncated gzip stream (${buf.length} bytes)`);
+    const promised = new DataView(buf.buffer, buf.byteOffset, buf.byteLength).getUint32(buf.length - 4, true);
+    const budget = memoryBudgetBytes();
+    if (promised > budget) {
+      throw new DataFormatError(file, `gzip trailer promises ${formatBytes(promised)} inflated, past the bound of ${formatBytes(budget)} (set STCSIM_MAX_MEMORY_MB to change it)`);
+    }
     try {
-      return gunzipSync(buf);
+      // One byte of slack: inflating exactly `promised` bytes is fine, one more is the lie.
+      const out = gunzipSync(buf, { maxOutputLength: Math.max(1, promised + 1) });
+      if (out.length !== promised) throw new Error(`inflates to ${out.length} bytes, trailer says ${promised}`);
+      return out;
     } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ERR_BUFFER_TOO_LARGE') throw new DataFormatError(file, `gzip stream inflates beyond the ${promised} bytes its trailer promises`);
       throw new DataFormatError(file, `corrupt or truncated gzip stream (${(e as Error).message})`);
     }
   }

@@ -7,6 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { DataFormatError, readBytes } from './errors.ts';
+import { warn } from '../util/warnings.ts';
 
 export interface NamedTensor {
   shape: number[];
@@ -75,6 +76,7 @@ export function parseSafetensors(buf: Uint8Array, file = '<buffer>'): SafeTensor
   const dataStart = 8 + headerLen;
   const dataLen = buf.length - dataStart;
   const tensors = new Map<string, NamedTensor>();
+  const ranges: { name: string; begin: number; end: number }[] = [];
   let metadata: Record<string, string> = {};
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') {
@@ -93,8 +95,18 @@ export function parseSafetensors(buf: Uint8Array, file = '<buffer>'): SafeTensor
     if (!(begin >= 0 && end >= begin) || end - begin !== count * bytes) {
       throw new DataFormatError(file, `tensor "${name}": data_offsets [${begin}, ${end}] do not hold shape [${shape.join(', ')}] of ${e.dtype} (${count * bytes} bytes)`);
     }
+    if (shape.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new DataFormatError(file, `tensor "${name}": shape [${shape.join(', ')}] must hold non-negative integers`);
     if (end > dataLen) throw new DataFormatError(file, `tensor "${name}" ends at byte ${end} of the data but the data has ${dataLen} bytes: truncated file`);
+    ranges.push({ name, begin, end });
     tensors.set(name, { shape, dtype: e.dtype, data: decodeTensor(view, dataStart + begin, count, e.dtype) });
+  }
+  // Legal to read but never written by a correct saver: two tensors sharing bytes (a hand-edited or
+  // corrupt header). Each is decoded as asked; a warning says which overlap.
+  ranges.sort((a, b) => a.begin - b.begin);
+  for (let i = 1; i < ranges.length; i++) {
+    const prev = ranges[i - 1];
+    const cur = ranges[i];
+    if (cur.begin < prev.end && cur.end > cur.begin) warn(`${file}: tensors "${prev.name}" [${prev.begin}, ${prev.end}) and "${cur.name}" [${cur.begin}, ${cur.end}) overlap in the data`);
   }
   return { tensors, metadata };
 }

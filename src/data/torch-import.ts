@@ -25,6 +25,7 @@ import { inferShapes } from '../model/shapes.ts';
 import { kernelShape, type LayerParams, type NetworkWeights } from '../model/weights.ts';
 import { DataFormatError } from './errors.ts';
 import { readSafetensors, type NamedTensor, type SafeTensors } from './safetensors.ts';
+import { UsageError } from '../util/errors.ts';
 
 export type TorchNamingStyle = 'graph' | 'torchvision';
 
@@ -41,7 +42,7 @@ export interface TorchImportResult {
   unused: string[];
 }
 
-export class TorchImportError extends Error {
+export class TorchImportError extends UsageError {
   override name = 'TorchImportError';
 }
 

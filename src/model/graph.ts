@@ -2,6 +2,7 @@
  * The typed layer graph: what a network is, independent of weights, backend and hardware.
  * Shapes are per image (no batch axis): feature maps are [H, W, C], flat vectors [F].
  */
+import { UsageError } from '../util/errors.ts';
 
 export type Shape = readonly number[];
 
@@ -106,7 +107,7 @@ export function isWeightNode(n: LayerNode): n is WeightNode {
   return n.kind === 'conv2d' || n.kind === 'dense';
 }
 
-export class GraphError extends Error {
+export class GraphError extends UsageError {
   override name = 'GraphError';
 }
 

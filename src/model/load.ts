@@ -4,6 +4,8 @@ import type { Graph, Shape } from './graph.ts';
 import { importLayersModel } from './tfjs-import.ts';
 import { initWeights, type NetworkWeights } from './weights.ts';
 import { ZOO, zooGraph, zooNames } from './zoo.ts';
+import { estimateRunMemory } from './estimate.ts';
+import { checkMemoryEstimate, formatBytes } from '../util/paths.ts';
 import type { StcbSettings } from '../stcb/schedule.ts';
 
 export interface LoadedModel {
@@ -19,6 +21,8 @@ export interface LoadModelOptions {
   inputShape?: Shape;
   classes?: number;
   seed: number;
+  /** Images per forward batch, for the memory estimate (default 1). */
+  batch?: number;
 }
 
 export function isModelPath(spec: string): boolean {
@@ -35,5 +39,11 @@ export function loadModel(spec: string, opts: LoadModelOptions): LoadedModel {
     throw new Error(`"${spec}" is neither a zoo network (${zooNames().join(', ')}) nor a path to a model.json`);
   }
   const graph = zooGraph(spec, { inputShape: opts.inputShape, classes: opts.classes });
+  // Refused with the estimate before the weights are allocated (an absurd --input-shape makes a
+  // dense layer after flatten of billions of weights).
+  const need = estimateRunMemory(graph, opts.batch ?? 1);
+  const input = graph.nodes[0];
+  const shapeText = input?.kind === 'input' ? input.shape.join(', ') : '?';
+  checkMemoryEstimate(need.totalBytes, `${spec} at input shape [${shapeText}] (weights ${formatBytes(need.weightBytes)}, activations of a batch ${formatBytes(need.activationBytes)})`);
   return { graph, weights: initWeights(graph, opts.seed), source: 'zoo' };
 }

@@ -5,16 +5,18 @@
  * stcsim's own layers (Steb) or with layers tfjs would need registered is read the same way, and an
  * unsupported layer is reported by name and class instead of failing deep inside tfjs.
  */
-import { readFileSync, existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Graph, LayerNode, PaddingSpec } from './graph.ts';
 import { validateGraph } from './graph.ts';
 import type { LayerParams, NetworkWeights } from './weights.ts';
 import { kernelShape } from './weights.ts';
+import { confinedPath, readRegularFile, readTextFile } from '../util/paths.ts';
 import type { ScheduleKind, StcbSettings } from '../stcb/schedule.ts';
+import { UsageError } from '../util/errors.ts';
 
-export class ModelFormatError extends Error {
+export class ModelFormatError extends UsageError {
   override name = 'ModelFormatError';
 }
 
@@ -249,15 +251,19 @@ function readWeightData(manifest: Json, dir: string, file: string): Map<string, 
     }
     const buffers = group.paths.map((p) => {
       if (typeof p !== 'string') throw new ModelFormatError(`${file}: weight path must be a string`);
-      const path = join(dir, p);
+      // The path policy (util/paths.ts): inside the model's folder, a regular file, bounded size.
+      const path = confinedPath(dir, p, file);
       if (!existsSync(path)) throw new ModelFormatError(`${file}: weights file ${path} does not exist`);
-      return readFileSync(path);
+      return readRegularFile(path, { ownerFile: file });
     });
     const all = Buffer.concat(buffers);
     let offset = 0;
     for (const w of group.weights) {
       if (!isObject(w) || typeof w.name !== 'string' || !Array.isArray(w.shape)) throw new ModelFormatError(`${file}: bad weight entry`);
       const entry: ManifestEntry = { name: w.name, shape: w.shape.map((d) => num(d, file)), dtype: String(w.dtype ?? 'float32') };
+      if (entry.shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+        throw new ModelFormatError(`${file}: weight "${entry.name}" has shape [${entry.shape.join(', ')}]; dimensions must be non-negative integers`);
+      }
       if (entry.dtype !== 'float32') throw new ModelFormatError(`${file}: weight "${entry.name}" has dtype ${entry.dtype}; only float32 is supported`);
       if (isObject(w.quantization)) throw new ModelFormatError(`${file}: quantized weight "${entry.name}" is not supported`);
       const count = entry.shape.reduce((a, b) => a * b, 1);
@@ -286,9 +292,10 @@ function findWeight(all: Map<string, { shape: number[]; data: Float32Array }>, l
 export function importLayersModel(modelJsonPath: string): ImportedModel {
   const file = resolve(modelJsonPath);
   if (!existsSync(file)) throw new ModelFormatError(`model file ${file} does not exist`);
+  const text = readTextFile(file);
   let json: Json;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8')) as Json;
+    json = JSON.parse(text) as Json;
   } catch (e) {
     throw new ModelFormatError(`${file} is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }

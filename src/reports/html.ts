@@ -114,6 +114,14 @@ export async function reportChart(
   };
 }
 
+/** An `on...=` attribute in any tag; quoted attribute values (aria-label="x onerror=y") are text, not attributes. */
+function hasEventAttribute(svg: string): boolean {
+  for (const tag of svg.matchAll(/<[A-Za-z][^>]*>/g)) {
+    if (/\son[a-z]+\s*=/i.test(tag[0].replace(/"[^"]*"|'[^']*'/g, '""'))) return true;
+  }
+  return false;
+}
+
 /**
  * Make a standalone SVG safe to inline next to others: drop the XML namespace declarations (the HTML
  * parser puts <svg> in the SVG namespace itself, and the page then holds no URL at all), and prefix
@@ -121,13 +129,15 @@ export async function reportChart(
  * other.
  */
 export function inlineSvg(svg: string, prefix: string): string {
-  if (/<script|<foreignObject|\bon[a-z]+=/i.test(svg)) throw new Error(`chart '${prefix}': SVG contains active content`);
+  // Active content is looked for in markup only: text (a layer named `x onerror=y`) reaches the SVG
+  // escaped by vega (`<` as &lt;), so it is shown as text, not refused.
+  if (/<script|<foreignObject/i.test(svg) || hasEventAttribute(svg)) throw new Error(`chart '${prefix}': SVG contains active content`);
   const stripped = svg
     .replace(/^<\?xml[^>]*>\s*/, '')
     .replace(/\s+xmlns(:\w+)?="[^"]*"/g, '')
     .replace(/\s+xlink:href="#/g, ' href="#');
   const out = renameSvgIds(stripped, (id) => `${prefix}-${id}`);
-  if (/https?:\/\//i.test(out)) throw new Error(`chart '${prefix}': SVG still references an external URL`);
+  if (/\s(?:href|xlink:href|src)\s*=\s*["']?\s*https?:|url\(\s*['"]?https?:/i.test(out)) throw new Error(`chart '${prefix}': SVG still references an external URL`);
   return out.replace(/^<svg\b/, `<svg role="img" aria-label="${escapeHtml(prefix)}"`);
 }
 

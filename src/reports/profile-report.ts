@@ -85,6 +85,8 @@ export interface ProfileSummary {
   gap?: GapRow[];
   /** Content hashes of the files and generated data the run read (`profile --check` compares them). */
   hashes?: RunHashes;
+  /** Suspicious but legal input met during the run, one line each (also printed when raised); absent when none. */
+  warnings?: string[];
   /** Everything `profile --check` needs to repeat the run. */
   rerun?: RerunSpec;
 }

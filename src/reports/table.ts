@@ -187,10 +187,23 @@ export function csvHeader<R>(column: Column<R>): string {
   return column.unit === undefined ? column.key : `${column.key}_${column.unit}`;
 }
 
+/** A text cell that is a plain number ("-1.5", "+3", "2e-9") stays as written: it is data, not a formula. */
+const NUMERIC_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Neutralises a text cell a spreadsheet would run as a formula (OWASP "CSV injection"): one that
+ * starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, which spreadsheets
+ * show as text. Numbers are never changed (a number value, or text that is a plain number).
+ * Every CSV writer goes through csvValue, so this is the one place.
+ */
+export function neutraliseCsvText(s: string): string {
+  return /^[=+\-@\t\r]/.test(s) && !NUMERIC_TEXT.test(s) ? `'${s}` : s;
+}
+
 function csvValue(v: CellValue): string {
   if (typeof v === 'number') return String(v); // shortest round-trip representation
   if (typeof v === 'boolean') return v ? 'true' : 'false';
-  return v;
+  return neutraliseCsvText(v);
 }
 
 /**
@@ -198,14 +211,14 @@ function csvValue(v: CellValue): string {
  * Always ends with a newline.
  */
 export function toCsv<R>(columns: readonly Column<R>[], rows: readonly R[]): string {
-  const header = columns.map(csvHeader);
+  const header = columns.map((c) => neutraliseCsvText(csvHeader(c)));
   const body = rows.map((r) => columns.map((c) => csvValue(c.value(r))));
   return stringify([header, ...body], { eof: true, record_delimiter: '\n' });
 }
 
 /** Header line only, without its newline (for append-as-you-go CSV files). */
 export function csvHeaderLine<R>(columns: readonly Column<R>[]): string {
-  return stringify([columns.map(csvHeader)], { eof: false });
+  return stringify([columns.map((c) => neutraliseCsvText(csvHeader(c)))], { eof: false });
 }
 
 /** One data line without its newline (for append-as-you-go CSV files). */

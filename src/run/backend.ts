@@ -45,15 +45,34 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<strin
       throw new Error('the tensorflow (tfjs-node) backend is not available: install @tensorflow/tfjs-node (see README, "Native backend")');
     }
   }
+  const before = processHandlers();
   if (!ok && (choice === 'wasm' || choice === 'auto')) {
     ok = await tryWasm();
     if (!ok && choice === 'wasm') throw new Error('the wasm backend failed to initialise');
   }
   if (!ok) ok = await tf.setBackend('cpu');
   await tf.ready();
+  removeHandlersAddedSince(before);
   registerBatchNormGradient();
   chosen = tf.getBackend();
   return chosen;
+}
+
+type Listener = (...args: unknown[]) => void;
+function processHandlers(): { uncaughtException: Listener[]; unhandledRejection: Listener[] } {
+  return { uncaughtException: process.listeners('uncaughtException') as Listener[], unhandledRejection: process.listeners('unhandledRejection') as Listener[] };
+}
+
+/**
+ * The WASM backend's emscripten module installs process-wide `uncaughtException` (rethrows) and
+ * `unhandledRejection` (throws the reason) handlers when it instantiates, and its own removal code is
+ * broken (`!a.indexOf(l) > -1` is always false). A throw from such a handler makes Node print the
+ * throwing source line, a ~39 KB line of minified code, and exit 7. stcsim reports its own errors
+ * (cli/run-action.ts), so the handlers added during backend start-up are removed again.
+ */
+function removeHandlersAddedSince(before: ReturnType<typeof processHandlers>): void {
+  for (const l of process.listeners('uncaughtException')) if (!before.uncaughtException.includes(l as Listener)) process.removeListener('uncaughtException', l);
+  for (const l of process.listeners('unhandledRejection')) if (!before.unhandledRejection.includes(l as Listener)) process.removeListener('unhandledRejection', l);
 }
 
 /**

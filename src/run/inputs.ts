@@ -1,5 +1,6 @@
 /** Input batches: a seeded synthetic image set, or user-supplied images. */
 import { prng } from '../util/random.ts';
+import { checkMemoryEstimate } from '../util/paths.ts';
 
 export interface ImageSet {
   /** NHWC float32 pixels. */
@@ -15,6 +16,7 @@ export interface ImageSet {
 /** Uniform [0, 1) pixels, the value range of normalised image data; reproducible from the seed. */
 export function syntheticImages(count: number, shape: readonly number[], seed: number): ImageSet {
   const [h, w, c] = shape;
+  checkMemoryEstimate(count * h * w * c * 4, `${count} synthetic image(s) of shape [${shape.join(', ')}]`);
   const rand = prng(seed);
   const images = new Float32Array(count * h * w * c);
   for (let i = 0; i < images.length; i++) images[i] = rand();

@@ -18,6 +18,8 @@ export interface ProfileFlags extends InputFlags, StcbSettings {
   node: number[];
   voltage?: number;
   out?: string;
+  /** Replace a non-empty --out folder that stcsim did not write (util/output-dir.ts). */
+  force?: boolean;
   backend: BackendChoice;
   json: boolean;
   progress: boolean;
@@ -34,7 +36,7 @@ export interface ProfileFlags extends InputFlags, StcbSettings {
 }
 
 /** The flags that define a run's numbers (output and display flags left out). */
-export type RerunFlags = Omit<ProfileFlags, 'out' | 'json' | 'progress' | 'charts' | 'check'>;
+export type RerunFlags = Omit<ProfileFlags, 'out' | 'json' | 'progress' | 'charts' | 'check' | 'force'>;
 
 /** What summary.json records so that `profile --check` can repeat the run from any folder. */
 export interface RerunSpec {

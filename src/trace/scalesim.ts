@@ -19,18 +19,19 @@
  * Depthwise rows (SCALE-Sim expands names containing `DP` per channel) and the GEMM (M, N, K)
  * format are not supported and are rejected with a message.
  */
-import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { randomCodes } from './synthetic.ts';
 import { prng } from '../util/random.ts';
 import { PAPER_DEFAULTS, thresholds, type ScheduleKind } from '../stcb/schedule.ts';
 import { denseMacs, inputNeurons } from './geometry.ts';
 import type { LayerGeometry, SpikeLayerGeometry, SpikeTrace, SpikeTraceLayer } from './types.ts';
+import { UsageError } from '../util/errors.ts';
+import { checkMemoryEstimate, readTextFile } from '../util/paths.ts';
 
 /** Firing rate used when none is given: the same arbitrary value as `syntheticTrace` (an assumption, not a measurement). */
 export const DEFAULT_SCALESIM_FIRING_RATE = 0.15;
 
-export class ScaleSimError extends Error {
+export class ScaleSimError extends UsageError {
   override name = 'ScaleSimError';
 }
 
@@ -206,6 +207,35 @@ function rateFor(opts: ScaleSimImportOptions, rows: readonly ScaleSimRow[], i: n
   return v;
 }
 
+/**
+ * Largest synthetic trace built (spike codes = images x input neurons of the spiking rows): 2^26 codes,
+ * 256 MiB of codes and as many seeded draws per time step, a few seconds to build and replay. Larger
+ * topologies are refused with the estimate before anything is allocated; STCSIM_MAX_TRACE_CODES
+ * raises the bound (docs/robustness.md).
+ */
+export const DEFAULT_MAX_TRACE_CODES = 2 ** 26;
+
+function checkTraceSize(rows: readonly ScaleSimRow[], images: number, T: number, firstMac: boolean, file: string): void {
+  const env = Number(process.env.STCSIM_MAX_TRACE_CODES);
+  const bound = Number.isFinite(env) && env > 0 ? env : DEFAULT_MAX_TRACE_CODES;
+  let codes = 0;
+  let biggest: { row: ScaleSimRow; n: number } | undefined;
+  rows.forEach((r, i) => {
+    if (firstMac && i === 0) return;
+    const n = images * inputNeurons(rowGeometry(r));
+    codes += n;
+    if (!biggest || n > biggest.n) biggest = { row: r, n };
+  });
+  checkMemoryEstimate(codes * 4, `${file}: the synthetic spike trace`);
+  if (codes > bound) {
+    throw new ScaleSimError(
+      `${file}: the synthetic trace would hold ${codes.toExponential(2)} spike codes (${(codes * 4 / 2 ** 20).toFixed(0)} MiB, ${(codes * T).toExponential(2)} draws), ` +
+        `past the bound of ${bound.toExponential(2)}; the largest is "${biggest?.row.name}" (line ${biggest?.row.line}, ${biggest?.n.toExponential(2)} codes)`,
+      'use fewer --images or smaller rows, or raise STCSIM_MAX_TRACE_CODES',
+    );
+  }
+}
+
 /** Builds the trace from parsed rows (pure; `file` names the source in messages and the description). */
 export function scaleSimTrace(rows: readonly ScaleSimRow[], opts: ScaleSimImportOptions, file = 'topology.csv'): { trace: SpikeTrace; description: ScaleSimDescription } {
   const T = opts.timesteps;
@@ -219,6 +249,7 @@ export function scaleSimTrace(rows: readonly ScaleSimRow[], opts: ScaleSimImport
   if (Array.isArray(opts.firingRate) && opts.firingRate.length !== rows.length) {
     throw new ScaleSimError(`${file}: ${opts.firingRate.length} firing rate(s) for ${rows.length} rows; give one rate, or one per row`);
   }
+  checkTraceSize(rows, images, T, firstMac, file);
   const rand = prng(opts.seed);
   const macLayers: LayerGeometry[] = [];
   const layers: SpikeTraceLayer[] = [];
@@ -250,7 +281,7 @@ export function scaleSimTrace(rows: readonly ScaleSimRow[], opts: ScaleSimImport
 export function importScaleSimTopology(csvPath: string, opts: ScaleSimImportOptions): { trace: SpikeTrace; description: ScaleSimDescription } {
   let text: string;
   try {
-    text = readFileSync(csvPath, 'utf8');
+    text = readTextFile(csvPath);
   } catch (e) {
     throw new ScaleSimError(`cannot read SCALE-Sim topology ${csvPath}: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -7,11 +7,13 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { registerStcsimLayers } from './layers.ts';
+import { confinedPath, readRegularFile, readTextFile } from '../util/paths.ts';
+import { UsageError } from '../util/errors.ts';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
 
-export class ModelFileError extends Error {
+export class ModelFileError extends UsageError {
   override name = 'ModelFileError';
 }
 
@@ -77,9 +79,11 @@ function specBytes(spec: tf.io.WeightsManifestEntry): number {
 
 export function loadArtifacts(jsonPath: string): tf.io.ModelArtifacts {
   if (!existsSync(jsonPath)) throw new ModelFileError(`${jsonPath}: model file not found`);
+  const text = readTextFile(jsonPath);
   let json: tf.io.ModelJSON;
   try {
-    json = JSON.parse(readFileSync(jsonPath, 'utf8')) as tf.io.ModelJSON;
+    if (text.trim() === '') throw new Error('the file is empty');
+    json = JSON.parse(text) as tf.io.ModelJSON;
   } catch (e) {
     throw new ModelFileError(`${jsonPath}: not valid JSON (${(e as Error).message}); truncated or not a tfjs model.json?`);
   }
@@ -87,14 +91,17 @@ export function loadArtifacts(jsonPath: string): tf.io.ModelArtifacts {
     throw new ModelFileError(`${jsonPath}: no "modelTopology"; not a tfjs model.json`);
   }
   const manifest = json.weightsManifest ?? [];
+  if (!Array.isArray(manifest)) throw new ModelFileError(`${jsonPath}: "weightsManifest" must be a list`);
   const specs: tf.io.WeightsManifestEntry[] = [];
   const buffers: Uint8Array[] = [];
   for (const group of manifest) {
     const groupBytes: Uint8Array[] = [];
+    if (!Array.isArray(group.paths) || !Array.isArray(group.weights)) throw new ModelFileError(`${jsonPath}: a weightsManifest group needs "paths" and "weights" lists`);
     for (const p of group.paths) {
-      const file = join(dirname(jsonPath), p);
+      // The path policy (util/paths.ts): inside the model's folder, a regular file, bounded size.
+      const file = confinedPath(dirname(jsonPath), String(p), jsonPath);
       if (!existsSync(file)) throw new ModelFileError(`${file}: weights file named in ${jsonPath} not found`);
-      groupBytes.push(readFileSync(file));
+      groupBytes.push(readRegularFile(file, { ownerFile: jsonPath }));
     }
     const have = groupBytes.reduce((a, b) => a + b.length, 0);
     const need = group.weights.reduce((a, s) => a + specBytes(s), 0);

@@ -9,11 +9,13 @@
  * so a resumed run follows the same schedule as an uninterrupted one.
  */
 import { prng } from '../util/random.ts';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import cliProgress from 'cli-progress';
 import { loadModel, loadOptimizerState, saveModel, saveOptimizerState } from './io.ts';
+import { UsageError } from '../util/errors.ts';
+import { lockOutput } from '../util/output-dir.ts';
 
 export interface TrainData {
   /** NHWC float32 images. */
@@ -35,6 +37,8 @@ export interface TrainOptions {
   lrSchedule?: 'cosine' | 'constant';
   seed?: number;
   resume?: boolean;
+  /** Start over in a folder that holds a finished run or a checkpoint (without it, that is refused). */
+  force?: boolean;
   /** Test split: evaluated after every epoch and at the end. */
   test?: TrainData;
   /** 'bar' on a terminal, else a log line every few seconds. */
@@ -77,6 +81,67 @@ export interface TrainReport {
 
 export const CHECKPOINT_DIR = 'checkpoint';
 export const TRAIN_JSON = 'train.json';
+/** A checkpoint being written; swapped in for CHECKPOINT_DIR only once complete. */
+const CHECKPOINT_STAGING = 'checkpoint.staging';
+/** The previous checkpoint during the swap (a kill between the two renames leaves only this one). */
+const CHECKPOINT_OLD = 'checkpoint.old';
+
+/**
+ * Writes a checkpoint as one set (weights, Adam state, state.json) into a staging folder, then swaps it
+ * for the previous one with two renames: a kill at any moment leaves one complete checkpoint, either
+ * the previous epoch's or this one's, never weights of one epoch with the state of another.
+ */
+async function saveCheckpoint(outDir: string, model: tf.LayersModel, optimizer: tf.Optimizer, state: CheckpointState): Promise<void> {
+  const stage = join(outDir, CHECKPOINT_STAGING);
+  const current = join(outDir, CHECKPOINT_DIR);
+  const old = join(outDir, CHECKPOINT_OLD);
+  rmSync(stage, { recursive: true, force: true });
+  await saveModel(model, stage);
+  await saveOptimizerState(optimizer, stage);
+  writeJson(join(stage, 'state.json'), state);
+  rmSync(old, { recursive: true, force: true });
+  if (existsSync(current)) renameSync(current, old);
+  renameSync(stage, current);
+  rmSync(old, { recursive: true, force: true });
+}
+
+/** The complete checkpoint folder to resume from, if any: the current one, or the previous one after a kill mid-swap. */
+function checkpointToResume(outDir: string): string | undefined {
+  for (const name of [CHECKPOINT_DIR, CHECKPOINT_OLD]) {
+    const dir = join(outDir, name);
+    if (existsSync(join(dir, 'state.json'))) return dir;
+  }
+  return undefined;
+}
+
+/** state.json of a checkpoint, checked: an empty or corrupt file is an error naming it. */
+function readCheckpointState(file: string): CheckpointState {
+  const text = readFileSync(file, 'utf8');
+  let raw: unknown;
+  try {
+    if (text.trim() === '') throw new Error('the file is empty');
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${file}: checkpoint state is not valid JSON (${(e as Error).message})`, 'the checkpoint is damaged; pass --force (without --resume) to start over');
+  }
+  const st = raw as Partial<CheckpointState>;
+  if (typeof raw !== 'object' || raw === null || !Number.isInteger(st.epoch) || (st.epoch ?? -1) < 0 || !Array.isArray(st.history) || typeof st.wallSeconds !== 'number') {
+    throw new UsageError(`${file}: checkpoint state needs "epoch" (integer >= 0), "history" (list) and "wallSeconds" (number)`, 'the checkpoint is damaged; pass --force (without --resume) to start over');
+  }
+  return st as CheckpointState;
+}
+
+/** Without resume or force, a folder holding a finished run or a checkpoint is refused (nothing is overwritten). */
+export function refuseExistingRun(outDir: string): void {
+  const finished = join(outDir, TRAIN_JSON);
+  const ck = checkpointToResume(outDir);
+  if (existsSync(finished) || ck) {
+    throw new UsageError(
+      `${outDir}: holds ${existsSync(finished) ? `a finished run (${TRAIN_JSON})` : `a checkpoint (${ck})`}; refusing to overwrite it`,
+      'pass --resume to continue it, --force to start over, or choose another --out',
+    );
+  }
+}
 
 /** Adam whose learning rate can change between epochs (tfjs keeps it protected). */
 class ScheduledAdam extends tf.AdamOptimizer {
@@ -145,8 +210,11 @@ interface CheckpointState {
   wallSeconds: number;
 }
 
+/** Atomic (temp file + rename): a kill never leaves a torn train.json or state.json. */
 function writeJson(file: string, value: unknown): void {
-  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(tmp, file);
 }
 
 class Progress {
@@ -194,15 +262,30 @@ export async function train(model: tf.LayersModel, data: TrainData, opts: TrainO
   if (data.labels.length !== n || data.images.length !== n * data.shape[1] * data.shape[2] * data.shape[3]) {
     throw new RangeError(`training data: ${data.images.length} pixels and ${data.labels.length} labels do not fit shape [${data.shape.join(', ')}]`);
   }
-  const ckDir = join(opts.outDir, CHECKPOINT_DIR);
+  if (!opts.resume && !opts.force) refuseExistingRun(opts.outDir);
   mkdirSync(opts.outDir, { recursive: true });
+  // One run per folder at a time (util/output-dir.ts): a second one is refused, naming the pid.
+  const release = lockOutput(opts.outDir);
+  try {
+    return await trainLocked(model, data, opts, { batchSize, learningRate, lrSchedule, seed, progress, n });
+  } finally {
+    release();
+  }
+}
+
+async function trainLocked(
+  model: tf.LayersModel, data: TrainData, opts: TrainOptions,
+  c: { batchSize: number; learningRate: number; lrSchedule: 'cosine' | 'constant'; seed: number; progress: ProgressMode; n: number },
+): Promise<TrainReport> {
+  const { batchSize, learningRate, lrSchedule, seed, progress, n } = c;
+  if (opts.force && !opts.resume) for (const d of [CHECKPOINT_DIR, CHECKPOINT_OLD, CHECKPOINT_STAGING]) rmSync(join(opts.outDir, d), { recursive: true, force: true });
   const optimizer = new ScheduledAdam(learningRate, 0.9, 0.999, 1e-7);
   const varList = model.trainableWeights.map((w) => w.read() as tf.Variable);
 
   let state: CheckpointState = { epoch: 0, history: [], wallSeconds: 0 };
-  const stateFile = join(ckDir, 'state.json');
-  if (opts.resume && existsSync(stateFile)) {
-    state = JSON.parse(readFileSync(stateFile, 'utf8')) as CheckpointState;
+  const ckDir = opts.resume ? checkpointToResume(opts.outDir) : undefined;
+  if (ckDir) {
+    state = readCheckpointState(join(ckDir, 'state.json'));
     const saved = await loadModel(ckDir);
     model.setWeights(saved.getWeights());
     saved.dispose();
@@ -252,10 +335,7 @@ export async function train(model: tf.LayersModel, data: TrainData, opts: TrainO
     };
     if (opts.test) record.testAccuracy = evaluateAccuracy(model, opts.test);
     state = { epoch: epoch + 1, history: [...state.history, record], wallSeconds: state.wallSeconds + (performance.now() - t0) / 1000 };
-    // Model and optimizer first, state last: state.json names an epoch only once its files are complete.
-    await saveModel(model, ckDir);
-    await saveOptimizerState(optimizer, ckDir);
-    writeJson(stateFile, state);
+    await saveCheckpoint(opts.outDir, model, optimizer, state);
     process.stderr.write(
       `epoch ${record.epoch}: loss ${record.loss.toFixed(4)}, train acc ${(100 * record.accuracy).toFixed(2)}%` +
         (record.testAccuracy !== undefined ? `, test acc ${(100 * record.testAccuracy).toFixed(2)}%` : '') +

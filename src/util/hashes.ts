@@ -15,9 +15,10 @@
  */
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { PROJECT_ROOT } from './version.ts';
+import { confinedPath, readRegularFile } from './paths.ts';
 
 export type HashGroup = Record<string, string>;
 
@@ -72,7 +73,7 @@ export function shortId(hexHash: string): string {
 }
 
 export function sha256File(path: string): string {
-  return sha256(readFileSync(path));
+  return sha256(readRegularFile(path));
 }
 
 /** The name a file is listed under: project-relative when inside the project, else absolute. */
@@ -95,13 +96,14 @@ export function hashFiles(paths: readonly string[]): HashGroup {
 export function modelFileHashes(modelJson: string): HashGroup {
   const files = [modelJson];
   try {
-    const json: unknown = JSON.parse(readFileSync(modelJson, 'utf8'));
+    const json: unknown = JSON.parse(readRegularFile(modelJson).toString('utf8'));
     const manifest = typeof json === 'object' && json !== null && 'weightsManifest' in json ? json.weightsManifest : undefined;
     if (Array.isArray(manifest)) {
       for (const group of manifest as unknown[]) {
         const paths = typeof group === 'object' && group !== null && 'paths' in group ? group.paths : undefined;
         if (!Array.isArray(paths)) continue;
-        for (const p of paths as unknown[]) if (typeof p === 'string') files.push(join(dirname(modelJson), p));
+        // Only paths the path policy allows (the run refuses the others with the reason).
+        for (const p of paths as unknown[]) if (typeof p === 'string') files.push(confinedPath(dirname(modelJson), p, modelJson));
       }
     }
   } catch {
