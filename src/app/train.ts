@@ -11,6 +11,7 @@ import { initBackend, type BackendChoice } from '../run/backend.ts';
 import { validateSettings, type StcbSettings } from '../stcb/schedule.ts';
 import { buildModel, type NetMode } from '../train/build.ts';
 import { train, type ProgressMode, type TrainReport } from '../train/trainer.ts';
+import { lifDefaults, validateLifSettings, type LifSettings, type NeuronKind } from '../neuron/settings.ts';
 
 export interface TrainCommandOptions extends StcbSettings {
   dataset: DatasetName;
@@ -32,6 +33,19 @@ export interface TrainCommandOptions extends StcbSettings {
   testLimit?: number;
   backend?: BackendChoice;
   progress?: ProgressMode;
+  /** Neuron model (default stcb). lif / mlif train a LIF-family network into <out>/<neuron>/. */
+  neuron?: NeuronKind;
+  /** LIF-family settings given on the command line (the rest: lifDefaults). */
+  lif?: Partial<LifSettings>;
+  /** LIF family: backprop through time (default) or trace-based online training. */
+  training?: 'bptt' | 'trace';
+}
+
+/** The LIF settings of a command: the kind's defaults, the command's timesteps, then explicit fields. */
+export function lifSettingsFor(kind: 'lif' | 'mlif', timesteps: number | undefined, given: Partial<LifSettings> = {}): LifSettings {
+  const s: LifSettings = { ...lifDefaults(kind), ...(timesteps !== undefined ? { timesteps } : {}), ...given, kind };
+  validateLifSettings(s);
+  return s;
 }
 
 /** What was loaded, before training starts. */
@@ -61,12 +75,14 @@ export async function trainNetwork(arch: string, o: TrainCommandOptions, hooks: 
   const testSet = loadDataset(o.dataset, 'test', { dataDir: o.dataDir, limit: o.testLimit });
   const [, h, w, c] = trainSet.shape;
   const graph = zooGraph(arch, { inputShape: [h, w, c], classes: trainSet.classes });
-  const modes: NetMode[] = o.annOnly ? ['ann'] : o.ann ? ['stcsnn', 'ann'] : ['stcsnn'];
+  const spikingMode: NetMode = o.neuron === 'lif' || o.neuron === 'mlif' ? 'lif' : 'stcsnn';
+  const neuron = spikingMode === 'lif' ? lifSettingsFor(o.neuron as 'lif' | 'mlif', undefined, o.lif) : undefined;
+  const modes: NetMode[] = o.annOnly ? ['ann'] : o.ann ? [spikingMode, 'ann'] : [spikingMode];
   hooks.onStart?.({ backend, trainImages: trainSet.shape[0], testImages: testSet.shape[0], source: trainSet.source });
   const reports: TrainResult = {};
   for (const mode of modes) {
-    const model = buildModel(graph, { mode, stcb, seed: o.seed });
-    const outDir = join(o.out, mode);
+    const model = buildModel(graph, { mode, stcb, seed: o.seed, neuron });
+    const outDir = join(o.out, mode === 'lif' && neuron ? neuron.kind : mode);
     hooks.onModeStart?.(mode, outDir);
     const report = await train(model, trainSet, {
       epochs: o.epochs,
@@ -77,7 +93,11 @@ export async function trainNetwork(arch: string, o: TrainCommandOptions, hooks: 
       resume: o.resume,
       test: testSet,
       progress: o.progress,
-      settings: { network: arch, mode, dataset: o.dataset, stcb: mode === 'stcsnn' ? stcb : null, limit: o.limit ?? null },
+      training: mode === 'lif' ? o.training ?? 'bptt' : 'bptt',
+      settings: {
+        network: arch, mode, dataset: o.dataset, stcb: mode === 'stcsnn' ? stcb : null, limit: o.limit ?? null,
+        ...(mode === 'lif' ? { neuron, training: o.training ?? 'bptt' } : {}),
+      },
     });
     model.dispose();
     reports[mode] = report;
