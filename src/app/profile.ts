@@ -12,6 +12,8 @@ import type { NetworkCounts } from '../counts/types.ts';
 import { BACKENDS, initBackend, type BackendChoice } from '../run/backend.ts';
 import type { ProfileFlags, RerunFlags, RerunSpec } from '../run/profile-settings.ts';
 import type { ImageSet } from '../run/inputs.ts';
+import type { Graph } from '../model/graph.ts';
+import { lifWorkload, type LifWorkload } from './lif-workload.ts';
 import { profileNetwork } from '../run/profile.ts';
 import { prepareRun } from '../run/setup.ts';
 import type { QuantSpec } from '../stcb/quantize.ts';
@@ -72,6 +74,9 @@ interface Workload extends Pick<ProfileContext, 'network' | 'settings' | 'images
   trace?: SpikeTrace;
   weightHashes: HashGroup;
   inputHashes: HashGroup;
+  /** The network's graph and images (network workloads), for a LIF-family run on the same images. */
+  graph?: Graph;
+  imageSet?: ImageSet;
 }
 
 /** A zoo network or tfjs model run on images. */
@@ -93,6 +98,7 @@ function networkWorkload(modelSpec: string, flags: ProfileFlags, explicit: (name
     weightHashes: flags.weights !== undefined ? hashFiles([flags.weights])
       : weightHashes(model.source === 'file' ? { kind: 'file', modelJson: modelSpec } : { kind: 'init', seed: flags.seed, network: model.graph.name }),
     inputHashes: inputHashes(inputSource(flags, images)),
+    graph: model.graph, imageSet: images,
   };
 }
 
@@ -145,7 +151,9 @@ export async function profile(modelSpec: string, flags: ProfileFlags, explicit: 
   writeProfileReport(outDir, summary, counts, energy);
   // The gap compares paper mode and the replay on the same images.
   const tracedEnergy = work.tracedCounts && work.tracedCounts !== counts ? paperEnergy(work.tracedCounts, preset) : energy;
-  const hardware = work.trace ? replayOnHardware(work.trace, tracedEnergy, accel, flags) : null;
+  const lif = flags.neuron === 'lif' || flags.neuron === 'mlif' ? await lifSide(work, flags, explicit) : undefined;
+  if (lif) summary.lif = lifSummary(lif);
+  const hardware = work.trace ? replayOnHardware(work.trace, tracedEnergy, accel, flags, lif?.trace) : null;
   if (hardware) {
     summary.hardware = writeHardwareReport(outDir, hardware.results, hardware.gaps);
     summary.hardwareImages = work.trace?.images;
@@ -170,7 +178,30 @@ export async function profile(modelSpec: string, flags: ProfileFlags, explicit: 
 }
 
 /** Replays the recorded trace on the accelerator at every requested node. */
-function replayOnHardware(trace: SpikeTrace, energy: PaperEnergy, accel: Accelerator, flags: ProfileFlags): { accel: Accelerator; results: SimResult[]; gaps: GapStep[][] } {
-  const results = flags.node.map((node) => simulate(trace, accel, loadTech(node, { voltageV: flags.voltage })));
+function replayOnHardware(trace: SpikeTrace, energy: PaperEnergy, accel: Accelerator, flags: ProfileFlags, lifTrace?: SpikeTrace): { accel: Accelerator; results: SimResult[]; gaps: GapStep[][] } {
+  const results = flags.node.map((node) => simulate(trace, accel, loadTech(node, { voltageV: flags.voltage }), lifTrace ? { lifTrace } : {}));
   return { accel, results, gaps: results.map((r) => paperToHardwareGap(energy, r)) };
+}
+
+/** `--neuron lif|mlif`: the LIF-family network on the profiled images (the STCB run's images and traced count). */
+async function lifSide(work: Workload, flags: ProfileFlags, explicit: (name: string) => boolean): Promise<LifWorkload> {
+  if (!work.graph || !work.imageSet) throw new Error('--neuron lif/mlif needs a network (not a SCALE-Sim topology)');
+  const lif = { ...(flags.lif ?? {}), ...(explicit('timesteps') ? { timesteps: flags.timesteps } : {}) };
+  return lifWorkload(work.graph, work.imageSet, {
+    neuron: flags.neuron as 'lif' | 'mlif', lifModel: flags.lifModel, lif, seed: flags.seed, batch: flags.batch,
+    traceImages: flags.hardware ? flags.hwImages : 0,
+  });
+}
+
+function lifSummary(l: LifWorkload): NonNullable<ProfileSummary['lif']> {
+  const g = l.trace.neuron?.groups ?? {};
+  return {
+    neuron: l.neuron, weights: { origin: l.origin, trained: l.trained }, accuracy: l.accuracy, tracedImages: l.trace.images,
+    spikesPerImage: l.spikesPerImage,
+    layers: Object.entries(g).map(([layer, grp]) => ({
+      layer, neurons: grp.neurons, fires: grp.fires,
+      spikesPerImage: grp.spikes.reduce((a, b) => a + b, 0) / Math.max(1, grp.spikes.length),
+      firingRate: grp.neurons > 0 ? grp.spikes.reduce((a, b) => a + b, 0) / Math.max(1, grp.spikes.length) / (grp.neurons * l.trace.timesteps) : 0,
+    })),
+  };
 }

@@ -7,6 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LifSettings } from '../neuron/settings.ts';
 import type { NetworkCounts } from '../counts/types.ts';
 import type { PaperEnergy } from '../energy/paper.ts';
 import type { StcbSettings } from '../stcb/schedule.ts';
@@ -87,6 +88,18 @@ export interface ProfileSummary {
   hashes?: RunHashes;
   /** Everything `profile --check` needs to repeat the run. */
   rerun?: RerunSpec;
+  /**
+   * `--neuron lif|mlif`: the LIF-family network run on the same images (its trace is the hardware
+   * section's LIF twin): neuron model and parameters, weights, accuracy, output spikes of its neurons.
+   */
+  lif?: {
+    neuron: LifSettings & { params: { layer: string; threshold: number; leak: number }[] };
+    weights: { origin: string; trained: boolean };
+    accuracy?: number;
+    tracedImages: number;
+    spikesPerImage: number;
+    layers: { layer: string; neurons: number; fires: boolean; spikesPerImage: number; firingRate: number }[];
+  };
 }
 
 export const UNTRAINED_WARNING =
