@@ -36,7 +36,8 @@ export class TimeRepeat extends tf.layers.Layer {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
       const steps = Array.from({ length: this.timesteps }, () =>
         this.encoding === 'direct' ? x : tf.cast(tf.less(tf.randomUniform(x.shape), tf.clipByValue(x, 0, 1)), 'float32'));
-      return tf.concat(steps, 0);
+      // One step: the input itself (tfjs's concat gradient fails on a single tensor).
+      return steps.length === 1 ? tf.clone(x) : tf.concat(steps, 0);
     });
   }
   override getConfig(): tf.serialization.ConfigDict {
@@ -116,7 +117,7 @@ export class Lif extends tf.layers.Layer {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
       const T = this.settings.timesteps;
       const { theta, lambda } = this.params();
-      const currents = tf.split(x, T, 0);
+      const currents = T === 1 ? [x] : tf.split(x, T, 0);
       let u: tf.Tensor = tf.zerosLike(currents[0]);
       const out: tf.Tensor[] = [];
       for (const i of currents) {
@@ -124,7 +125,7 @@ export class Lif extends tf.layers.Layer {
         out.push(f.s);
         u = f.after;
       }
-      return tf.concat(out, 0);
+      return T === 1 ? out[0] : tf.concat(out, 0);
     });
   }
 

@@ -58,13 +58,17 @@ export function onlineStep(model: tf.LayersModel, x: tf.Tensor4D, y: tf.Tensor1D
   let lossSum = 0;
   const onehot = tf.oneHot(y, classes);
   const lambdaOf = (l: Lif): tf.Tensor => tf.tidy(() => stopGradient(l.params().lambda));
-  /** Updates the kept trace of `key` with this step's spikes and returns it. */
+  /**
+   * Updates the kept trace of `key` with this step's spikes and returns it for the gradient path:
+   * value s^(t), gradient passed on to the spikes s(t) (OTTT's "replace": the error reaches the
+   * layers below through this step's spikes, the weights above see the trace).
+   */
   const traceOf = (key: string, lif: Lif, spikes: tf.Tensor): tf.Tensor => {
     const prev = traces.get(key);
     const next = tf.tidy(() => (prev ? tf.add(tf.mul(lambdaOf(lif), prev), stopGradient(spikes)) : stopGradient(spikes)));
     prev?.dispose();
     traces.set(key, tf.keep(next));
-    return next;
+    return tf.add(spikes, stopGradient(tf.sub(next, spikes)));
   };
 
   for (let t = 0; t < T; t++) {
