@@ -14,6 +14,7 @@ import type { ProfileFlags, RerunFlags, RerunSpec } from '../run/profile-setting
 import type { ImageSet } from '../run/inputs.ts';
 import type { Graph } from '../model/graph.ts';
 import { lifWorkload, type LifWorkload } from './lif-workload.ts';
+import { COMPARE_FILE, compareRows, writeCompare } from '../reports/neuron-compare.ts';
 import { profileNetwork } from '../run/profile.ts';
 import { prepareRun } from '../run/setup.ts';
 import type { QuantSpec } from '../stcb/quantize.ts';
@@ -159,6 +160,10 @@ export async function profile(modelSpec: string, flags: ProfileFlags, explicit: 
     summary.hardwareImages = work.trace?.images;
     summary.gap = gapRows(hardware.results, hardware.gaps);
     summary.files.push(...HW_FILES);
+    if (lif) {
+      writeCompare(outDir, compareRows(hardware.results, { stcb: work.accuracy, lif: lif.accuracy }));
+      summary.files.push(COMPARE_FILE);
+    }
   }
   const hashes: RunHashes = {
     algorithm: 'sha256',
