@@ -185,3 +185,20 @@ registerLifLayers();
 export function lifLayers(model: tf.LayersModel): Lif[] {
   return model.layers.filter((l): l is Lif => l instanceof Lif);
 }
+
+/** Rebuilds a LIF-family model at another T with the same weights (the trained network evaluated at other step counts). */
+export async function withLifTimesteps(model: tf.LayersModel, timesteps: number): Promise<tf.LayersModel> {
+  const topology = model.toJSON(null, false) as tf.serialization.ConfigDict;
+  const config = topology.config as tf.serialization.ConfigDict;
+  const names = [TimeRepeat.className, TimeMean.className, Lif.className];
+  for (const layer of config.layers as tf.serialization.ConfigDict[]) {
+    const cn = String(layer.class_name).replace(`${LAYER_PACKAGE}>`, '');
+    if (!names.includes(cn)) continue;
+    const c = layer.config as tf.serialization.ConfigDict;
+    if (cn === Lif.className) c.neuron = { ...(c.neuron as tf.serialization.ConfigDict), timesteps };
+    else c.timesteps = timesteps;
+  }
+  const copy = await tf.models.modelFromJSON({ modelTopology: topology });
+  copy.setWeights(model.getWeights());
+  return copy;
+}
