@@ -13,6 +13,7 @@ import { geometry } from '../../src/trace/synthetic.ts';
 import type { LayerGeometry, SpikeTrace, SpikeTraceLayer } from '../../src/trace/types.ts';
 import { prng } from '../../src/util/random.ts';
 import { count } from './helpers.ts';
+import { decodeTrace, encodeTrace } from '../../src/trace/store.ts';
 
 const tech = loadTech(45);
 const accel = loadAccelerator('stcb-default');
@@ -121,3 +122,16 @@ for (const K of [1, 3, 7]) {
     return undefined;
   });
 }
+
+test('a multi-threshold trace survives the trace file: same levels, same LIF-twin counts', (t) => {
+  const { trace } = tinyTrace(3, 2, 1, 5);
+  const back = decodeTrace(encodeTrace(trace));
+  t.deepEqual(back.neuron, trace.neuron);
+  back.layers.forEach((l, i) => {
+    t.deepEqual(Array.from(l.codes), Array.from(trace.layers[i].codes));
+    t.deepEqual(l.levelPlanes?.map((p) => Array.from(p)), trace.layers[i].levelPlanes?.map((p) => Array.from(p)));
+  });
+  const a = simulate(trace, accel, tech, { annTwin: false, lifTrace: trace }).lifTwin?.totals;
+  const b = simulate(back, accel, tech, { annTwin: false, lifTrace: back }).lifTwin?.totals;
+  t.deepEqual(b, a);
+});
