@@ -34,7 +34,7 @@ export interface LifWorkload {
   neuron: LifSettings & { params: { layer: string; threshold: number; leak: number }[] };
   origin: string;
   trained: boolean;
-  /** Spike events per image into each spiking layer (all steps) and out of each LIF layer. */
+  /** Output spike events of the network's LIF neurons per traced image (all layers, all steps). */
   spikesPerImage: number;
 }
 
