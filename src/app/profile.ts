@@ -153,7 +153,10 @@ export async function profile(modelSpec: string, flags: ProfileFlags, explicit: 
   // The gap compares paper mode and the replay on the same images.
   const tracedEnergy = work.tracedCounts && work.tracedCounts !== counts ? paperEnergy(work.tracedCounts, preset) : energy;
   const lif = flags.neuron === 'lif' || flags.neuron === 'mlif' ? await lifSide(work, flags, explicit) : undefined;
-  if (lif) summary.lif = lifSummary(lif);
+  if (lif) {
+    summary.lif = lifSummary(lif);
+    summary.settings.neuron = lif.neuron;
+  }
   const hardware = work.trace ? replayOnHardware(work.trace, tracedEnergy, accel, flags, lif?.trace) : null;
   if (hardware) {
     summary.hardware = writeHardwareReport(outDir, hardware.results, hardware.gaps);

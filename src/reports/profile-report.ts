@@ -52,7 +52,8 @@ export interface ProfileSummary {
   createdAt: string;
   network: string;
   model: string;
-  settings: StcbSettings & { thresholds: number[]; spikingClassifier: boolean };
+  /** STEB settings of the STCB network; `neuron`: the LIF-family network's model and parameters (--neuron lif|mlif). */
+  settings: StcbSettings & { thresholds: number[]; spikingClassifier: boolean; neuron?: LifSettings & { params: { layer: string; threshold: number; leak: number }[] } };
   backend: string;
   seed: number;
   images: number;
