@@ -13,7 +13,7 @@ import { BACKENDS, initBackend, type BackendChoice } from '../run/backend.ts';
 import type { ProfileFlags, RerunFlags, RerunSpec } from '../run/profile-settings.ts';
 import type { ImageSet } from '../run/inputs.ts';
 import type { Graph } from '../model/graph.ts';
-import { lifWorkload, type LifWorkload } from './lif-workload.ts';
+import { lifWorkload, type LifWorkload } from '../train/lif-workload.ts';
 import { COMPARE_FILE, compareRows, writeCompare } from '../reports/neuron-compare.ts';
 import { profileNetwork } from '../run/profile.ts';
 import { prepareRun } from '../run/setup.ts';

@@ -11,7 +11,7 @@ import { initBackend, type BackendChoice } from '../run/backend.ts';
 import { validateSettings, type StcbSettings } from '../stcb/schedule.ts';
 import { buildModel, type NetMode } from '../train/build.ts';
 import { train, type ProgressMode, type TrainReport } from '../train/trainer.ts';
-import { lifDefaults, validateLifSettings, type LifSettings, type NeuronKind } from '../neuron/settings.ts';
+import { lifSettingsFor, type LifSettings, type NeuronKind } from '../neuron/settings.ts';
 
 export interface TrainCommandOptions extends StcbSettings {
   dataset: DatasetName;
@@ -41,12 +41,6 @@ export interface TrainCommandOptions extends StcbSettings {
   training?: 'bptt' | 'trace';
 }
 
-/** The LIF settings of a command: the kind's defaults, the command's timesteps, then explicit fields. */
-export function lifSettingsFor(kind: 'lif' | 'mlif', timesteps: number | undefined, given: Partial<LifSettings> = {}): LifSettings {
-  const s: LifSettings = { ...lifDefaults(kind), ...(timesteps !== undefined ? { timesteps } : {}), ...given, kind };
-  validateLifSettings(s);
-  return s;
-}
 
 /** What was loaded, before training starts. */
 export interface TrainStart {

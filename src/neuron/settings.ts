@@ -65,3 +65,10 @@ export function validateLifSettings(s: LifSettings): void {
   if (!(s.surrogateWidth > 0)) fail(`surrogate width must be > 0, got ${s.surrogateWidth}`);
   if (!INPUT_ENCODINGS.includes(s.encoding)) fail(`encoding must be one of ${INPUT_ENCODINGS.join(', ')}, got ${s.encoding}`);
 }
+
+/** The settings of a command: the kind's defaults, then the fields given explicitly (checked). */
+export function lifSettingsFor(kind: 'lif' | 'mlif', timesteps: number | undefined, given: Partial<LifSettings> = {}): LifSettings {
+  const s: LifSettings = { ...lifDefaults(kind), ...(timesteps !== undefined ? { timesteps } : {}), ...given, kind };
+  validateLifSettings(s);
+  return s;
+}

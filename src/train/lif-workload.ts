@@ -9,12 +9,11 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Graph, LayerNode } from '../model/graph.ts';
 import type { ImageSet } from '../run/inputs.ts';
-import type { LifSettings, NeuronKind } from '../neuron/settings.ts';
-import { buildModel } from '../train/build.ts';
-import { loadModel, modelJsonPath } from '../train/io.ts';
-import { lifModelSettings, runLifNetwork } from '../train/lif-profile.ts';
+import { lifSettingsFor, type LifSettings, type NeuronKind } from '../neuron/settings.ts';
+import { buildModel } from './build.ts';
+import { loadModel, modelJsonPath } from './io.ts';
+import { lifModelSettings, runLifNetwork } from './lif-profile.ts';
 import type { SpikeTrace } from '../trace/types.ts';
-import { lifSettingsFor } from './train.ts';
 
 export interface LifWorkloadOptions {
   neuron: Exclude<NeuronKind, 'stcb'>;
@@ -43,6 +42,12 @@ export function withoutStebs(g: Graph): Graph {
   const skip = new Map(g.nodes.filter((n) => n.kind === 'steb').map((n) => [n.name, n.inputs[0]]));
   const nodes: LayerNode[] = g.nodes.filter((n) => !skip.has(n.name)).map((n) => ({ ...n, inputs: n.inputs.map((i) => skip.get(i) ?? i) }) as LayerNode);
   return { ...g, nodes };
+}
+
+/** The files of a saved LIF-family model (for its content hash). */
+export function lifModelFiles(modelPath: string): string[] {
+  const json = modelJsonPath(modelPath);
+  return [json, join(dirname(json), 'weights.bin')];
 }
 
 function trainJsonOf(modelPath: string): { neuron?: LifSettings; network?: string } {
