@@ -16,8 +16,8 @@ export interface NeuronFlags {
   surrogate?: LifSettings['surrogate'];
   surrogateWidth?: number;
   encoding?: LifSettings['encoding'];
-  learnThreshold?: boolean;
-  learnLeak?: boolean;
+  fixedThreshold?: boolean;
+  fixedLeak?: boolean;
 }
 
 export function addNeuronOptions(cmd: Command): Command {
@@ -30,8 +30,8 @@ export function addNeuronOptions(cmd: Command): Command {
     .addOption(new Option('--surrogate <shape>', 'LIF/mlif: surrogate derivative of the spike function (default rectangular)').choices(SURROGATE_SHAPES))
     .option('--surrogate-width <a>', 'LIF/mlif: surrogate window width in units of theta (default 1)', positiveNumber('--surrogate-width'))
     .addOption(new Option('--encoding <kind>', 'LIF/mlif: input encoding, direct (real values into layer 1) or rate (Bernoulli spikes) (default direct)').choices(INPUT_ENCODINGS))
-    .option('--no-learn-threshold', 'LIF/mlif: keep theta fixed in training')
-    .option('--no-learn-leak', 'LIF/mlif: keep lambda fixed in training');
+    .option('--fixed-threshold', 'LIF/mlif: keep theta fixed in training (default: learned)')
+    .option('--fixed-leak', 'LIF/mlif: keep lambda fixed in training (default: learned)');
 }
 
 /** The LIF fields the user set (undefined fields keep the kind's defaults). */
@@ -44,7 +44,7 @@ export function lifFlags(o: NeuronFlags): Partial<LifSettings> {
   if (o.surrogate !== undefined) out.surrogate = o.surrogate;
   if (o.surrogateWidth !== undefined) out.surrogateWidth = o.surrogateWidth;
   if (o.encoding !== undefined) out.encoding = o.encoding;
-  if (o.learnThreshold === false) out.learnThreshold = false;
-  if (o.learnLeak === false) out.learnLeak = false;
+  if (o.fixedThreshold === true) out.learnThreshold = false;
+  if (o.fixedLeak === true) out.learnLeak = false;
   return out;
 }
