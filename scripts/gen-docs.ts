@@ -15,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dseColumns } from '../src/dse/columns.ts';
 import { ACCESS_COLUMNS, ACTION_COLUMNS, AREA_COLUMNS, COMPUTE_COLUMNS, ENERGY_COLUMNS, ERT_COLUMNS, GAP_COLUMNS, withNode } from '../src/reports/hw-columns.ts';
 import { LAYER_COLUMNS, STEP_COLUMNS } from '../src/reports/profile-columns.ts';
+import { COMPARE_COLUMNS } from '../src/reports/neuron-compare.ts';
 import { csvHeader, type Column } from '../src/reports/table.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -69,6 +70,7 @@ export function fileDocs(): FileDoc[] {
     { file: 'actions.csv', what: `${hw}the energy reference table actually used, one row per component and action, with counts summed over layers and images; in this file \`energy_pJ\` = \`count\` x \`pJ_per_action\``, source: '`ACTION_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('actions.csv', withNode(ACTION_COLUMNS)) },
     { file: 'area.csv', what: `${hw}the area reference table (ART) at the node: one row per on-chip component of the chip and its twins (chip area = the sum over the STCB chip's components, \`summary.json\` -> \`hardware[].areaMm2\`); also written by \`stcsim ert --out\``, source: '`AREA_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('area.csv', withNode(AREA_COLUMNS)) },
     { file: 'ert.csv', what: '`stcsim ert --out DIR`: every entry of the energy reference table, no network and no counts', source: '`ERT_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('ert.csv', withNode(ERT_COLUMNS)) },
+    { file: 'compare.csv', what: '`profile --neuron lif|mlif`: per node, the STCB network on the STCB chip, the LIF-family network on the LIF chip (its own spikes) and the ANN twin, side by side (per-inference means over the replayed images)', source: '`COMPARE_COLUMNS`, `src/reports/neuron-compare.ts`', rows: documentColumns('compare.csv', COMPARE_COLUMNS) },
     { file: 'gap.csv', what: 'paper mode -> hardware mode, step by step, per image; the deltas between two totals add up to their difference', source: '`GAP_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('gap.csv', GAP_COLUMNS) },
     { file: 'dse.csv / pareto.csv', what: '`npm run dse`: one row per design point (pareto.csv: the points on the front); one column per swept axis after `id`, then, with `--fixed-area <buffer>`, the capacity solved for that buffer', source: '`dseColumns`, `src/dse/columns.ts`', rows: documentColumns('dse.csv', dseColumns([{ key: '<axis>', values: [] }], { buffer: '<buffer>' })) },
   ];

@@ -22,6 +22,7 @@ export function randomArray(n: number, seed: number, lo = -1, hi = 1): Float32Ar
 export const CLI_PROFILE_DEFAULTS: Readonly<ProfileFlags> = Object.freeze({
   ...PAPER_DEFAULTS, batch: 16, seed: 1, torchNames: 'graph', energyPreset: 'int32-45nm', spikingClassifier: false,
   accelerator: 'stcb-default', backend: 'cpu', node: [45], hwImages: 16, hardware: true, quantize: true, json: false, progress: false, charts: true,
+  neuron: 'stcb',
 });
 
 /** Flags of an in-process profile run: the CLI's defaults with `overrides` (what the flags would set). */

@@ -3,6 +3,7 @@
  * pareto.csv) -> charts read back from the CSV. Returns data; printing and the progress bar are the
  * CLI's job (src/cli/dse.ts).
  */
+import type { PlanOptions } from '../dse/plan.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { paperPreset } from '../energy/paper.ts';
@@ -19,6 +20,8 @@ import { UsageError } from '../util/errors.ts';
 export interface DseCommandOptions {
   /** Zoo network or path to a tfjs model.json. */
   model: string;
+  /** `--neuron lif|mlif` (+ --lif-model): every point's LIF twin replays that network's own trace. */
+  neuron?: PlanOptions['neuron'];
   /** The swept axes (dse/space.ts parseSweep); with `sweepFile`, added to its axes (a key in both takes these values). */
   axes: Axis[];
   /** YAML or JSON file of axes, objectives and constraints (dse/sweep-file.ts). */
@@ -160,6 +163,7 @@ export async function dse(o: DseCommandOptions, hooks: DseHooks = {}): Promise<D
     node: o.node, voltageV: o.voltageV, axes: sweep.axes, out, batch: o.batch, workers: o.workers ?? defaultWorkers(),
     objectives: sweep.objectives, constraints: sweep.constraints, fixedArea: o.fixedArea, quantize: o.quantize,
     onProgress: hooks.onProgress,
+    ...(o.neuron ? { neuron: o.neuron } : {}),
   });
   const charts = o.charts !== false && result.complete ? await sweepCharts(out, sweep.axes, result) : [];
   return { ...result, out, axes: sweep.axes, charts, total, elapsedMs: performance.now() - t0 };

@@ -10,6 +10,8 @@ import { stebLayers } from '../train/layers.ts';
 import { accuracyGrid, gridMarkdown, type SweepRow } from '../train/sweep.ts';
 import { evaluateAccuracy } from '../train/trainer.ts';
 import { writeFileAtomic } from '../util/output-dir.ts';
+import { lifLayers, withLifTimesteps } from '../train/lif-layers.ts';
+import type { NeuronKind } from '../neuron/settings.ts';
 
 export interface EvaluateCommandOptions {
   dataset: DatasetName;
@@ -23,6 +25,8 @@ export interface EvaluateCommandOptions {
   /** Also write the grid's Markdown table to this file. */
   markdown?: string;
   backend?: BackendChoice;
+  /** The neuron model the saved network must have (default: whatever it is). */
+  neuron?: NeuronKind;
 }
 
 export interface EvaluateHooks {
@@ -44,13 +48,33 @@ export async function evaluateModel(modelPath: string, o: EvaluateCommandOptions
   const model = await loadModel(modelPath);
   const test = loadDataset(o.dataset, 'test', { dataDir: o.dataDir, limit: o.testLimit });
   const steb = stebLayers(model)[0];
+  const lif = lifLayers(model)[0];
+  const kind: NeuronKind | 'ann' = lif ? lif.settings.kind : steb ? 'stcb' : 'ann';
+  if (o.neuron !== undefined && o.neuron !== kind) throw new Error(`${modelPath} is a ${kind} network, not ${o.neuron}`);
   const accuracy = evaluateAccuracy(model, test);
   const images = test.shape[0];
   hooks.onAccuracy?.(accuracy, images);
+  if (lif && o.timesteps) return { accuracy, images, grid: await lifGrid(model, test, o.timesteps, lif.settings.timesteps, hooks, o.markdown) };
   if (!steb || (!o.timesteps && !o.vth0)) return { accuracy, images };
   const base = steb.settings;
   const rows = await accuracyGrid(model, test, o.timesteps ?? [base.timesteps], o.vth0 ?? [base.vth0], hooks.onGridRow);
   const markdown = gridMarkdown(rows, base);
   if (o.markdown) writeFileAtomic(o.markdown, markdown);
   return { accuracy, images, grid: { rows, markdown } };
+}
+
+/** A LIF-family network's accuracy at other T (same weights; thresholds and leaks as learned). */
+async function lifGrid(model: Awaited<ReturnType<typeof loadModel>>, test: ReturnType<typeof loadDataset>, steps: number[], trainedT: number, hooks: EvaluateHooks, file?: string): Promise<{ rows: SweepRow[]; markdown: string }> {
+  const rows: SweepRow[] = [];
+  for (const T of steps) {
+    const m = await withLifTimesteps(model, T);
+    // No STEB: V0 and tau do not apply (NaN in the row).
+    const row: SweepRow = { timesteps: T, vth0: NaN, tau: NaN, schedule: 'const', accuracy: evaluateAccuracy(m, test) };
+    m.dispose();
+    rows.push(row);
+    hooks.onGridRow?.(row);
+  }
+  const markdown = ['| T | accuracy (%) |', '|---:|---:|', ...rows.map((r) => `| ${r.timesteps}${r.timesteps === trainedT ? ' (trained)' : ''} | ${(100 * r.accuracy).toFixed(2)} |`), ''].join('\n');
+  if (file) writeFileAtomic(file, markdown);
+  return { rows, markdown };
 }

@@ -12,6 +12,9 @@ import type { NetworkCounts } from '../counts/types.ts';
 import { BACKENDS, initBackend, type BackendChoice } from '../run/backend.ts';
 import type { ProfileFlags, RerunFlags, RerunSpec } from '../run/profile-settings.ts';
 import type { ImageSet } from '../run/inputs.ts';
+import type { Graph } from '../model/graph.ts';
+import { lifWorkload, type LifWorkload } from '../train/lif-workload.ts';
+import { COMPARE_FILE, compareRows, writeCompare } from '../reports/neuron-compare.ts';
 import { profileNetwork } from '../run/profile.ts';
 import { prepareRun } from '../run/setup.ts';
 import type { QuantSpec } from '../stcb/quantize.ts';
@@ -75,6 +78,9 @@ interface Workload extends Pick<ProfileContext, 'network' | 'settings' | 'images
   trace?: SpikeTrace;
   weightHashes: HashGroup;
   inputHashes: HashGroup;
+  /** The network's graph and images (network workloads), for a LIF-family run on the same images. */
+  graph?: Graph;
+  imageSet?: ImageSet;
 }
 
 /** A zoo network or tfjs model run on images. */
@@ -96,6 +102,7 @@ function networkWorkload(modelSpec: string, flags: ProfileFlags, explicit: (name
     weightHashes: flags.weights !== undefined ? hashFiles([flags.weights])
       : weightHashes(model.source === 'file' ? { kind: 'file', modelJson: modelSpec } : { kind: 'init', seed: flags.seed, network: model.graph.name }),
     inputHashes: inputHashes(inputSource(flags, images)),
+    graph: model.graph, imageSet: images,
   };
 }
 
@@ -166,13 +173,18 @@ async function profileInto(
   const outDir = flags.out ?? defaultReportDir(work.network);
   // The gap compares paper mode and the replay on the same images.
   const tracedEnergy = work.tracedCounts && work.tracedCounts !== counts ? paperEnergy(work.tracedCounts, preset) : energy;
-  const hardware = work.trace ? replayOnHardware(work.trace, tracedEnergy, accel, techs) : null;
+  const lif = flags.neuron === 'lif' || flags.neuron === 'mlif' ? await lifSide(work, flags, explicit) : undefined;
+  if (lif) {
+    summary.lif = lifSummary(lif);
+    summary.settings.neuron = lif.neuron;
+  }
+  const hardware = work.trace ? replayOnHardware(work.trace, tracedEnergy, accel, techs, lif?.trace) : null;
   // All files go to a staging folder swapped into place at the end (util/output-dir.ts): a killed or
   // failed run leaves the previous report whole, and two runs cannot share the folder.
   const tx = early ?? beginOutput(outDir, { force: flags.force, command: 'profile' });
   let report: RunReportResult;
   try {
-    report = await writeAll(tx.dir, summary, counts, energy, hardware, { work, modelSpec, flags, backend, explicit });
+    report = await writeAll(tx.dir, summary, counts, energy, hardware, { work, modelSpec, flags, backend, explicit, lif });
   } catch (e) {
     tx.abort();
     throw e;
@@ -181,20 +193,24 @@ async function profileInto(
   return { counts, energy, summary, outDir, report };
 }
 
-interface RunFacts { work: Workload; modelSpec: string; flags: ProfileFlags; backend: string; explicit: (name: string) => boolean }
+interface RunFacts { work: Workload; modelSpec: string; flags: ProfileFlags; backend: string; explicit: (name: string) => boolean; lif: LifWorkload | undefined }
 
 /** Writes every report file of a run into `outDir` (the staging folder). */
 async function writeAll(
   outDir: string, summary: ProfileSummary, counts: NetworkCounts, energy: PaperEnergy,
   hardware: { accel: Accelerator; results: SimResult[]; gaps: GapStep[][] } | null, f: RunFacts,
 ): Promise<RunReportResult> {
-  const { work, modelSpec, flags, backend, explicit } = f;
+  const { work, modelSpec, flags, backend, explicit, lif } = f;
   writeProfileReport(outDir, summary, counts, energy);
   if (hardware) {
     summary.hardware = writeHardwareReport(outDir, hardware.results, hardware.gaps);
     summary.hardwareImages = work.trace?.images;
     summary.gap = gapRows(hardware.results, hardware.gaps);
     summary.files.push(...HW_FILES);
+    if (lif) {
+      writeCompare(outDir, compareRows(hardware.results, { stcb: work.accuracy, lif: lif.accuracy }));
+      summary.files.push(COMPARE_FILE);
+    }
   }
   const hashes: RunHashes = {
     algorithm: 'sha256',
@@ -214,7 +230,30 @@ async function writeAll(
 }
 
 /** Replays the recorded trace on the accelerator at every requested node (technologies resolved up front). */
-function replayOnHardware(trace: SpikeTrace, energy: PaperEnergy, accel: Accelerator, techs: Tech[]): { accel: Accelerator; results: SimResult[]; gaps: GapStep[][] } {
-  const results = techs.map((tech) => simulate(trace, accel, tech));
+function replayOnHardware(trace: SpikeTrace, energy: PaperEnergy, accel: Accelerator, techs: Tech[], lifTrace?: SpikeTrace): { accel: Accelerator; results: SimResult[]; gaps: GapStep[][] } {
+  const results = techs.map((tech) => simulate(trace, accel, tech, lifTrace ? { lifTrace } : {}));
   return { accel, results, gaps: results.map((r) => paperToHardwareGap(energy, r)) };
+}
+
+/** `--neuron lif|mlif`: the LIF-family network on the profiled images (the STCB run's images and traced count). */
+async function lifSide(work: Workload, flags: ProfileFlags, explicit: (name: string) => boolean): Promise<LifWorkload> {
+  if (!work.graph || !work.imageSet) throw new Error('--neuron lif/mlif needs a network (not a SCALE-Sim topology)');
+  const lif = { ...(flags.lif ?? {}), ...(explicit('timesteps') ? { timesteps: flags.timesteps } : {}) };
+  return lifWorkload(work.graph, work.imageSet, {
+    neuron: flags.neuron as 'lif' | 'mlif', lifModel: flags.lifModel, lif, seed: flags.seed, batch: flags.batch,
+    traceImages: flags.hardware ? flags.hwImages : 0,
+  });
+}
+
+function lifSummary(l: LifWorkload): NonNullable<ProfileSummary['lif']> {
+  const g = l.trace.neuron?.groups ?? {};
+  return {
+    neuron: l.neuron, weights: { origin: l.origin, trained: l.trained }, accuracy: l.accuracy, tracedImages: l.trace.images,
+    spikesPerImage: l.spikesPerImage,
+    layers: Object.entries(g).map(([layer, grp]) => ({
+      layer, neurons: grp.neurons, fires: grp.fires,
+      spikesPerImage: grp.spikes.reduce((a, b) => a + b, 0) / Math.max(1, grp.spikes.length),
+      firingRate: grp.neurons > 0 ? grp.spikes.reduce((a, b) => a + b, 0) / Math.max(1, grp.spikes.length) / (grp.neurons * l.trace.timesteps) : 0,
+    })),
+  };
 }

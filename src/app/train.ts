@@ -11,6 +11,7 @@ import { initBackend, type BackendChoice } from '../run/backend.ts';
 import { validateSettings, type StcbSettings } from '../stcb/schedule.ts';
 import { buildModel, type NetMode } from '../train/build.ts';
 import { refuseExistingRun, train, type ProgressMode, type TrainReport } from '../train/trainer.ts';
+import { lifSettingsFor, type LifSettings, type NeuronKind } from '../neuron/settings.ts';
 
 export interface TrainCommandOptions extends StcbSettings {
   dataset: DatasetName;
@@ -34,7 +35,14 @@ export interface TrainCommandOptions extends StcbSettings {
   testLimit?: number;
   backend?: BackendChoice;
   progress?: ProgressMode;
+  /** Neuron model (default stcb). lif / mlif train a LIF-family network into <out>/<neuron>/. */
+  neuron?: NeuronKind;
+  /** LIF-family settings given on the command line (the rest: lifDefaults). */
+  lif?: Partial<LifSettings>;
+  /** LIF family: backprop through time (default) or trace-based online training. */
+  training?: 'bptt' | 'trace';
 }
+
 
 /** What was loaded, before training starts. */
 export interface TrainStart {
@@ -58,7 +66,9 @@ export type TrainResult = Partial<Record<NetMode, TrainReport>>;
 export async function trainNetwork(arch: string, o: TrainCommandOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
   const stcb: StcbSettings = { timesteps: o.timesteps, vth0: o.vth0, tau: o.tau, schedule: o.schedule };
   validateSettings(stcb);
-  const modes: NetMode[] = o.annOnly ? ['ann'] : o.ann ? ['stcsnn', 'ann'] : ['stcsnn'];
+  const spikingMode: NetMode = o.neuron === 'lif' || o.neuron === 'mlif' ? 'lif' : 'stcsnn';
+  const neuron = spikingMode === 'lif' ? lifSettingsFor(o.neuron as 'lif' | 'mlif', undefined, o.lif) : undefined;
+  const modes: NetMode[] = o.annOnly ? ['ann'] : o.ann ? [spikingMode, 'ann'] : [spikingMode];
   // Refused before the backend and the dataset load: nothing is overwritten without --resume or --force.
   if (!o.resume && !o.force) for (const mode of modes) refuseExistingRun(join(o.out, mode));
   const backend = await initBackend(o.backend ?? 'auto');
@@ -69,8 +79,8 @@ export async function trainNetwork(arch: string, o: TrainCommandOptions, hooks: 
   hooks.onStart?.({ backend, trainImages: trainSet.shape[0], testImages: testSet.shape[0], source: trainSet.source });
   const reports: TrainResult = {};
   for (const mode of modes) {
-    const model = buildModel(graph, { mode, stcb, seed: o.seed });
-    const outDir = join(o.out, mode);
+    const model = buildModel(graph, { mode, stcb, seed: o.seed, neuron });
+    const outDir = join(o.out, mode === 'lif' && neuron ? neuron.kind : mode);
     hooks.onModeStart?.(mode, outDir);
     const report = await train(model, trainSet, {
       epochs: o.epochs,
@@ -82,7 +92,11 @@ export async function trainNetwork(arch: string, o: TrainCommandOptions, hooks: 
       force: o.force,
       test: testSet,
       progress: o.progress,
-      settings: { network: arch, mode, dataset: o.dataset, stcb: mode === 'stcsnn' ? stcb : null, limit: o.limit ?? null },
+      training: mode === 'lif' ? o.training ?? 'bptt' : 'bptt',
+      settings: {
+        network: arch, mode, dataset: o.dataset, stcb: mode === 'stcsnn' ? stcb : null, limit: o.limit ?? null,
+        ...(mode === 'lif' ? { neuron, training: o.training ?? 'bptt' } : {}),
+      },
     });
     model.dispose();
     reports[mode] = report;

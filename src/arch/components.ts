@@ -168,7 +168,9 @@ export function componentSpecs(a: Accelerator): ComponentSpec[] {
       ...logic((t) => encoderAreaUm2(a, t), `${a.encoderLanes} lanes x (int add ${a.activationBits}b + ${a.activationBits}-bit register)`, user('encoder')),
     },
     {
-      name: 'ac_array', chips: ['stcb', 'lif'], actions: [arith('add', 'int_add', a.psumBits, 'int add')],
+      name: 'ac_array', chips: ['stcb', 'lif'],
+      // `shift`: a multi-threshold spike's level multiplies the weight by shifts and adds (hw/lif-network.ts).
+      actions: [arith('add', 'int_add', a.psumBits, 'int add'), arith('shift', 'int_add', a.psumBits, 'shift ~ int add (weight x spike level, mlif)')],
       ...logic((t) => acArrayAreaUm2(a, t), `${a.acLanes} lanes x int add ${a.psumBits}b + ${acArrayRegisterBits(a)} register bits in use (psum/weight registers per options)`, user('ac_array')),
     },
     {

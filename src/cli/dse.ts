@@ -9,9 +9,11 @@ import type { DseCommandResult } from '../app/dse.ts';
 import { runAction } from './run-action.ts';
 import { nonNegativeInt, positiveNumber } from './parse.ts';
 import { addInputOptions, addModelOptions, addStcbOptions } from './options.ts';
+import { addNeuronOptions, lifFlags, type NeuronFlags } from './neuron-options.ts';
 import { progressBar } from './progress.ts';
 
-interface DseFlags extends InputFlags, StcbSettings {
+interface DseFlags extends InputFlags, StcbSettings, NeuronFlags {
+  lifModel?: string;
   sweep: Axis[];
   sweepFile?: string;
   objectives?: string[];
@@ -83,6 +85,8 @@ export function registerDseCommand(program: Command): void {
   addStcbOptions(cmd, ' where not swept');
   addInputOptions(cmd);
   addModelOptions(cmd);
+  addNeuronOptions(cmd)
+    .option('--lif-model <dir>', '--neuron lif|mlif: a trained LIF-family model whose own spikes every point\'s LIF twin replays (default: seeded weights at each point\'s T)');
   cmd
     .option('--node <nm>', 'process node where not swept', positiveNumber('--node'), 45)
     .option('--voltage <V>', 'supply voltage where not swept (default: nominal)', positiveNumber('--voltage'))
@@ -103,6 +107,7 @@ export function registerDseCommand(program: Command): void {
           batch: flags.batch, energyPreset: flags.energyPreset, spikingClassifier: flags.spikingClassifier,
           accelerator: flags.accelerator, node: flags.node, voltageV: flags.voltage, workers: flags.workers,
           out: flags.out, backend: flags.backend, charts: flags.charts,
+          ...(flags.neuron === 'lif' || flags.neuron === 'mlif' ? { neuron: { kind: flags.neuron, lifModel: flags.lifModel, lif: lifFlags(flags) } } : {}),
         }, {
           onProgress: (done, total) => {
             if (!bar) return;

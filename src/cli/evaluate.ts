@@ -5,6 +5,7 @@ import type { EvaluateCommandOptions } from '../app/evaluate.ts';
 import { FORCED_BACKENDS } from './choices.ts';
 import { positiveInt } from './parse.ts';
 import { runAction } from './run-action.ts';
+import { NEURON_KINDS } from '../neuron/settings.ts';
 
 const numberList = (name: string) => (v: string): number[] => {
   const xs = v.split(',').map(Number);
@@ -24,6 +25,7 @@ export function registerEvaluateCommand(program: Command): void {
     .option('--vth0 <list>', 'comma-separated V0 values', numberList('--vth0'))
     .option('--markdown <file>', 'write the grid as a Markdown table')
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(FORCED_BACKENDS))
+    .addOption(new Option('--neuron <kind>', 'check the saved network is this neuron model (LIF/mlif: --timesteps gives accuracy vs T)').choices(NEURON_KINDS))
     .action(async (model: string, o: EvaluateCommandOptions) => {
       await runAction(async () => {
         const { evaluateModel } = await import('../app/evaluate.ts');

@@ -9,6 +9,7 @@ import { runAction } from './run-action.ts';
 import { nodeList, positiveInt, positiveNumber, rateList } from './parse.ts';
 import { addInputOptions, addModelOptions, addStcbOptions } from './options.ts';
 import { progressBar } from './progress.ts';
+import { addNeuronOptions, lifFlags, type NeuronFlags } from './neuron-options.ts';
 
 /** The terminal's view of a finished run: per-layer table, paper mode, hardware mode, notes, files. */
 async function printProfile(o: ProfileOutcome, flags: ProfileFlags): Promise<void> {
@@ -31,6 +32,8 @@ async function printProfile(o: ProfileOutcome, flags: ProfileFlags): Promise<voi
     summary.hardware ? `\nhardware mode (${flags.accelerator}, ${summary.hardwareImages} image(s) replayed):\n${hardwareTerminalTable(summary.hardware)}` : '',
     flags.scalesim !== undefined ? '' : summary.quantization ? `network run at the accelerator's widths: weights ${summary.quantization.weightBits} bit (per-channel symmetric), encoder inputs ${summary.quantization.activationBits} bit` : 'network run in float32 (--no-quantize)',
     summary.accuracy !== undefined ? `top-1 accuracy: ${(100 * summary.accuracy).toFixed(2)}% on ${summary.images} images` : '',
+    summary.lif ? `${summary.lif.neuron.kind} network (${summary.lif.weights.origin}): T=${summary.lif.neuron.timesteps}, K=${summary.lif.neuron.levels}, ${summary.lif.neuron.reset} reset, ${summary.lif.spikesPerImage.toFixed(0)} spikes/image` +
+      (summary.lif.accuracy !== undefined ? `, top-1 accuracy ${(100 * summary.lif.accuracy).toFixed(2)}%` : '') + '; the LIF twin above replays its own spikes' : '',
     summary.weights.warning ? `note: ${summary.weights.warning}` : '',
     ...(summary.assumptions ?? []).map((a) => `assumption: ${a}`),
     `report: ${outDir}/ (${summary.files.join(', ')})`,
@@ -64,6 +67,8 @@ export function registerProfileCommand(program: Command): void {
   addStcbOptions(cmd);
   addInputOptions(cmd);
   addModelOptions(cmd);
+  addNeuronOptions(cmd)
+    .option('--lif-model <dir>', '--neuron lif|mlif: a trained LIF-family model (folder or model.json) whose own spikes the LIF twin replays (default: seeded weights)');
   cmd
     .option('--node <nm,...>', 'process node(s) in nm, e.g. 45,28,7', nodeList, [45])
     .option('--voltage <V>', 'supply voltage (default: each node\'s nominal voltage)', positiveNumber('--voltage'))
@@ -91,6 +96,8 @@ export function registerProfileCommand(program: Command): void {
         }
         const given = (name: string): boolean => c.getOptionValueSource(name) === 'cli';
         checkFlagCombinations(model, flags, given);
+        if (flags.neuron === 'stcb' && flags.lifModel !== undefined) throw new UsageError('--lif-model goes with --neuron lif or mlif');
+        flags.lif = lifFlags(flags as ProfileFlags & NeuronFlags);
         const bar = await progressBar('profiling |{bar}| {value}/{total} images | {duration_formatted}', flags.progress && !flags.json);
         let started = false;
         const { profile } = await import('../app/profile.ts');

@@ -11,11 +11,12 @@ import type { TrainCommandOptions } from '../app/train.ts';
 import { FORCED_BACKENDS } from './choices.ts';
 import { positiveInt, positiveNumber } from './parse.ts';
 import { runAction } from './run-action.ts';
+import { addNeuronOptions, lifFlags, type NeuronFlags } from './neuron-options.ts';
 
 const percent = (acc: number | undefined): string => (acc === undefined ? 'n/a' : `${(100 * acc).toFixed(2)}%`);
 
 export function registerTrainCommand(program: Command): void {
-  program
+  const cmd = program
     .command('train')
     .description('train a zoo network as an STCSNN (and its ANN twin with --ann) on a real dataset')
     .argument('<arch>', `network: ${zooNames().join(', ')}`)
@@ -38,10 +39,15 @@ export function registerTrainCommand(program: Command): void {
     .option('--test-limit <n>', 'use only the first n test images', positiveInt('--test-limit'))
     .addOption(new Option('--backend <name>', 'tfjs backend (default: tensorflow, else wasm, else cpu)').choices(FORCED_BACKENDS))
     .addOption(new Option('--progress <mode>', 'progress display').choices(['bar', 'log', 'none']))
-    .action(async (arch: string, o: TrainCommandOptions) => {
+    .addOption(new Option('--training <mode>', 'LIF/mlif: bptt (backprop through time) or trace (STOP-style online, memory flat in T)').choices(['bptt', 'trace']).default('bptt'));
+  addNeuronOptions(cmd)
+    .action(async (arch: string, o: TrainCommandOptions & NeuronFlags, command: Command) => {
       await runAction(async () => {
         const { trainNetwork } = await import('../app/train.ts');
-        await trainNetwork(arch, o, {
+        // A LIF-family net takes its kind's default T (mlif: 2) unless --timesteps is given.
+        const explicitT = command.getOptionValueSource('timesteps') === 'cli';
+        const opts: TrainCommandOptions = { ...o, lif: { ...lifFlags(o), ...(explicitT ? { timesteps: o.timesteps } : {}) } };
+        await trainNetwork(arch, opts, {
           onStart: (s) => process.stderr.write(`backend ${s.backend}; ${o.dataset}: ${s.trainImages} train / ${s.testImages} test images from ${s.source}\n`),
           onModeStart: (mode, outDir) => process.stderr.write(`training ${arch} (${mode}) -> ${outDir}\n`),
           onModeDone: (mode, report) => process.stderr.write(`${arch} (${mode}): test accuracy ${percent(report.testAccuracy)}\n`),

@@ -80,10 +80,11 @@ export function bottleneck(layers: readonly LayerResult[]): string {
   return best[0];
 }
 
-export function evaluatePoint(point: DesignPoint, trace: SpikeTrace, facts: NetworkFacts): DseRow {
+/** `lifTrace`: a LIF-family network's own trace (--neuron lif|mlif); the LIF twin replays it. */
+export function evaluatePoint(point: DesignPoint, trace: SpikeTrace, facts: NetworkFacts, lifTrace?: SpikeTrace): DseRow {
   const accel = parseAccelerator(point.accelerator, `${point.acceleratorName} (point ${point.id})`);
   const tech = loadTech(point.node, point.voltageV === undefined ? undefined : { voltageV: point.voltageV });
-  const r = simulate(trace, accel, tech);
+  const r = simulate(trace, accel, tech, lifTrace ? { lifTrace } : {});
   const s = summary(r);
   return {
     id: point.id,

@@ -4,6 +4,8 @@
  * a bad sweep fails before any work; --fixed-area points whose buffer would need a negative capacity
  * are refused (listed, not run).
  */
+import type { LifSettings } from '../neuron/settings.ts';
+import { lifModelFiles } from '../train/lif-workload.ts';
 import { acceleratorPath } from '../arch/accelerator.ts';
 import { loadTech, type Tech } from '../arch/tech.ts';
 import { readJson } from '../arch/validate.ts';
@@ -29,6 +31,8 @@ export interface PlanOptions {
   quantize?: boolean;
   /** Buffer whose capacity is solved per point so the chip keeps the base accelerator's area. */
   fixedArea?: string;
+  /** `--neuron lif|mlif`: the LIF twin of every point replays this LIF-family network's own trace. */
+  neuron?: { kind: 'lif' | 'mlif'; lifModel?: string; lif: Partial<LifSettings> };
 }
 
 export interface Plan {
@@ -82,6 +86,12 @@ export function planPoints(o: PlanOptions): Plan {
       images: images.shape[0],
       settings: baseSettings(o, model.settings),
       spikingClassifier: o.spikingClassifier,
+      ...(o.neuron ? {
+        neuron: {
+          ...o.neuron,
+          lifModelHash: o.neuron.lifModel !== undefined ? contentHash(hashFiles(lifModelFiles(o.neuron.lifModel))) : `init:${o.inputs.seed}`,
+        },
+      } : {}),
     },
     accelerator,
     acceleratorName: o.accelerator,

@@ -8,10 +8,22 @@ import { parseAccelerator, type BufferName } from '../arch/accelerator.ts';
 import type { Tech } from '../arch/tech.ts';
 import type { QuantSpec } from '../stcb/quantize.ts';
 import type { StcbSettings } from '../stcb/schedule.ts';
+import type { LifSettings } from '../neuron/settings.ts';
 import { contentHash, shortId } from '../util/hashes.ts';
 import { TOOL_VERSION } from '../util/version.ts';
 import { solveCapacityBits, type FixedAreaBuffer } from './fixed-area.ts';
 import { isNetworkKey, isTechKey, setPath, type SweepValue } from './space.ts';
+
+/** `--neuron lif|mlif`: the LIF-family network whose own trace the LIF twin replays (issue 15). */
+export interface NeuronSetting {
+  kind: 'lif' | 'mlif';
+  /** Trained LIF-family model path, absent for seeded weights. */
+  lifModel?: string;
+  /** Content hash of the model's files, or "init:<seed>". */
+  lifModelHash: string;
+  /** LIF settings given on the command line (seeded networks). */
+  lif: Partial<LifSettings>;
+}
 
 export interface NetworkSetting {
   /** Zoo name or model path, and the hash of the model's files (or "init:<seed>"). */
@@ -28,6 +40,8 @@ export interface NetworkSetting {
    * they change the spikes and the accuracy, so they belong to the network setting. null: float32.
    */
   quantization: Required<QuantSpec> | null;
+  /** Set with --neuron lif|mlif only (so other points keep their ids). */
+  neuron?: NeuronSetting;
 }
 
 export interface DesignPoint {

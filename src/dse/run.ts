@@ -6,6 +6,7 @@
  * order, so an interrupted-and-resumed sweep leaves the same file as an uninterrupted one. Planning
  * (points, --fixed-area) is plan.ts; feasibility and the Pareto front over the finished rows, select.ts.
  */
+import { lifWorkload } from '../train/lif-workload.ts';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
@@ -119,6 +120,21 @@ function ensureTrace(o: DseOptions, g: Group, traceDir: string): { file: string;
   return { file, facts };
 }
 
+/** Records (or reuses) the LIF-family network's trace of a network setting (--neuron lif|mlif). */
+async function ensureLifTrace(o: DseOptions, g: Group, traceDir: string): Promise<string> {
+  const n = g.network.neuron;
+  if (!n) throw new Error('no neuron setting');
+  const key = `${g.key}.${n.kind}`;
+  const file = traceFile(traceDir, key);
+  if (existsSync(file)) return file;
+  const { model, images } = prepareRun(o.model, o.inputs);
+  const lif = await lifWorkload(model.graph, images, {
+    neuron: n.kind, lifModel: n.lifModel, lif: { ...n.lif, timesteps: n.lif.timesteps ?? g.network.settings.timesteps }, seed: o.inputs.seed, batch: o.batch, traceImages: images.shape[0],
+  });
+  saveTrace(traceDir, key, lif.trace);
+  return file;
+}
+
 /**
  * The worker's entry file beside this one: worker.ts when this module runs from src/ (tsx: tests, bench),
  * worker.js when it runs compiled from dist/ (tsc rewrites import specifiers, not URLs in strings).
@@ -180,12 +196,14 @@ export async function runDse(o: DseOptions): Promise<DseOutcome> {
     for (const g of groups.values()) {
       if (evaluated >= limit) break;
       const { file, facts } = ensureTrace(o, g, traceDir);
+      const lifFile = g.network.neuron ? await ensureLifTrace(o, g, traceDir) : undefined;
       const todo = g.points.slice(0, limit - evaluated);
       if (pool) {
-        await Promise.all(todo.map(async (point) => record(await pool.run({ point, traceFile: file, facts }))));
+        await Promise.all(todo.map(async (point) => record(await pool.run({ point, traceFile: file, facts, ...(lifFile ? { lifTraceFile: lifFile } : {}) }))));
       } else {
         const trace = loadTrace(file);
-        for (const point of todo) record(evaluatePoint(point, trace, facts));
+        const lifTrace = lifFile ? loadTrace(lifFile) : undefined;
+        for (const point of todo) record(evaluatePoint(point, trace, facts, lifTrace));
       }
     }
   } finally {

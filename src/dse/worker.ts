@@ -8,6 +8,8 @@ export interface WorkerTask {
   point: DesignPoint;
   traceFile: string;
   facts: NetworkFacts;
+  /** The LIF-family network's trace (--neuron lif|mlif). */
+  lifTraceFile?: string;
 }
 
 const traces = new Map<string, SpikeTrace>();
@@ -20,5 +22,10 @@ export default function run(task: WorkerTask): DseRow {
     trace = loadTrace(task.traceFile);
     traces.set(task.traceFile, trace);
   }
-  return evaluatePoint(task.point, trace, task.facts);
+  let lifTrace: SpikeTrace | undefined;
+  if (task.lifTraceFile !== undefined) {
+    lifTrace = traces.get(task.lifTraceFile) ?? loadTrace(task.lifTraceFile);
+    traces.set(task.lifTraceFile, lifTrace);
+  }
+  return evaluatePoint(task.point, trace, task.facts, lifTrace);
 }

@@ -6,6 +6,7 @@
 import type { Accelerator, LifLeak } from '../arch/accelerator.ts';
 import { componentSpecs, leakyComponents } from '../arch/components.ts';
 import type { Tech } from '../arch/tech.ts';
+import type { TraceNeuron } from '../trace/types.ts';
 import type { SpikeTrace } from '../trace/types.ts';
 import { replay, type LayerReplay, type Replay, type ReplayOptions } from '../hw/replay.ts';
 import { buildErt, energize, type EnergyCell, type Ert, type ErtEntry } from './ert.ts';
@@ -47,7 +48,7 @@ export interface SimResult {
   coldStart?: Totals;
   annTwin?: Omit<NonNullable<Replay['annTwin']>, 'layers'> & { area: ChipArea; layers: LayerResult[]; totals: Totals };
   /** Conventional LIF-SNN twin: same spikes and ACs, membranes read/written every step, no encoder or CAB. */
-  lifTwin?: { membraneBits: number; leak: LifLeak; lanes: number; area: ChipArea; layers: LayerResult[]; totals: Totals };
+  lifTwin?: { membraneBits: number; leak: LifLeak; lanes: number; area: ChipArea; layers: LayerResult[]; totals: Totals; source: 'stcb-trace' | 'lif-network'; neuron?: TraceNeuron };
 }
 
 /** Dynamic and leakage energy of each component: the one place energy is grouped by component. */

@@ -42,6 +42,15 @@ export interface LifContext {
   inputFromDram: boolean;
   /** The network's weights are resident in the weight buffer (an earlier image of the batch loaded them). */
   weightsOnChip: boolean;
+  /** Bits a spike carries (multi-threshold levels; default 1: a binary spike is its own presence). */
+  payloadBits?: number;
+}
+
+/** Spike storage bits with a level payload: a bitmap holds payloadBits per (neuron, step), an event list adds them to each address. */
+function payloadStoreBits(storage: Accelerator['options']['spikeStorage'], neurons: number, T: number, spikes: number, payloadBits: number): number {
+  const base = spikeStoreBits(storage, neurons, T, spikes);
+  if (payloadBits <= 1) return base;
+  return storage === 'bitmap' ? base * payloadBits : base + spikes * payloadBits;
 }
 
 /** Where a layer's output spike count comes from: a consuming spiking layer, or the rate rule. */
@@ -156,8 +165,9 @@ export function simulateLifLayer(l: SpikeTraceLayer, s: SpikeSummary, ctx: LifCo
   const tiling = lifTiling(l, accel, spec);
   const traffic: LifTraffic = { ...emptyTraffic(), membrane_buffer: { readBits: 0, writeBits: 0 } };
   const stalls = zeroStalls();
-  const inSpikeBits = spikeStoreBits(o.spikeStorage, l.inH * l.inW * l.inC, T, s.spikes);
-  const outSpikeBits = spikeStoreBits(o.spikeStorage, nOut, T, ctx.outputSpikes);
+  const payload = ctx.payloadBits ?? 1;
+  const inSpikeBits = payloadStoreBits(o.spikeStorage, l.inH * l.inW * l.inC, T, s.spikes, payload);
+  const outSpikeBits = payloadStoreBits(o.spikeStorage, nOut, T, ctx.outputSpikes, payload);
   // Input and output spikes of the layer share the spike buffer; when both do not fit, the input
   // also comes from DRAM per tile pass and the output also goes to DRAM (per layer, like the STCB's).
   const spill = inSpikeBits + outSpikeBits > accel.buffers.spike_buffer.capacityBits;

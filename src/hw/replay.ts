@@ -18,6 +18,7 @@ import { emptyTraffic, type Traffic } from './traffic.ts';
 import { simulateMacLayer } from './mac-layer.ts';
 import { lifOutputSpikes, outputSpikeSources, simulateLifLayer, type LifLayerSim } from './lif-layer.ts';
 import { simulateSystolicLayer } from './systolic.ts';
+import { simulateLifNetworkImage } from './lif-network.ts';
 
 export interface ReplayOptions {
   /** Images of the trace to replay (default: all). */
@@ -26,6 +27,11 @@ export interface ReplayOptions {
   annTwin?: boolean;
   /** Skip the LIF-SNN twin (default: computed). */
   lifTwin?: boolean;
+  /**
+   * A LIF-family network's own trace (issue 15): the LIF twin replays it (its spikes, its output
+   * spikes, its levels) instead of the STCB trace's spikes. Same images, same accelerator.
+   */
+  lifTrace?: SpikeTrace;
 }
 
 /** Layer kinds in results: STCB and MAC layers of the chip, LIF layers of the LIF twin. */
@@ -59,7 +65,13 @@ export interface Replay {
    */
   annTwin?: { macLanes: number; rows: number; cols: number; dataflow: SystolicDataflow | 'best'; layerDataflows: Record<string, SystolicDataflow>; computeAreaUm2: number; layers: LayerReplay[] };
   /** Conventional LIF-SNN twin: same spikes and ACs, membranes read/written every step, no encoder or CAB. */
-  lifTwin?: { membraneBits: number; leak: LifLeak; lanes: number; layers: LayerReplay[] };
+  lifTwin?: {
+    membraneBits: number; leak: LifLeak; lanes: number; layers: LayerReplay[];
+    /** Where the twin's spikes come from: the STCB trace replayed, or a LIF-family network's own run. */
+    source: 'stcb-trace' | 'lif-network';
+    /** The LIF network's neuron model when source is lif-network. */
+    neuron?: SpikeTrace['neuron'];
+  };
 }
 
 /** Clock at the node: the file's clock, divided by the delay ratio when options.scaleClockWithNode. */
@@ -149,7 +161,7 @@ export function replay(trace: SpikeTrace, accel: Accelerator, tech: Tech, option
   const chipResident = weightsFitOnChip(all, spikingNames, accel, weightWordBits(accel), o.scaledWeights ? T : 1);
   const twinResident = weightsFitOnChip(all, spikingNames, accel, accel.weightBits, 1);
   const sums = new Map<string, LayerSim>();
-  const wantLif = options.lifTwin !== false;
+  const wantLif = options.lifTwin !== false && !options.lifTrace;
   const lifSpec = lifTwinSpec(accel);
   const lifSources = outputSpikeSources(order, spiking);
   const lifSums = new Map<string, LifLayerSim>();
@@ -180,12 +192,30 @@ export function replay(trace: SpikeTrace, accel: Accelerator, tech: Tech, option
   const layers = order.map((n) => finishLayer(sums.get(n) as LayerSim, images.length, accel, clockHz, chipLanes));
   const result: Replay = { accelerator: accel.name, clockHz, images: images.length, timesteps: T, weightsResident: chipResident, layers };
   if (options.annTwin !== false) result.annTwin = annTwinReplay(order, new Map<string, LayerGeometry>([...macs, ...spiking]), images.length, twinResident, accel, tech, clockHz);
-  if (wantLif) {
+  if (options.lifTrace) {
+    result.lifTwin = lifNetworkReplay(options.lifTrace, images, accel, lifSpec, clockHz);
+  } else if (wantLif) {
     // MAC layers run exactly as on the STCB chip; spiking layers are the LIF twin's.
     const lifLayers = order.map((n) => finishLayer(lifSums.get(n) ?? (sums.get(n) as LayerSim), images.length, accel, clockHz, { cab: lifSpec.lanes, mac: accel.cabLanes }));
-    result.lifTwin = { membraneBits: lifSpec.membraneBits, leak: lifSpec.leak, lanes: lifSpec.lanes, layers: lifLayers };
+    result.lifTwin = { membraneBits: lifSpec.membraneBits, leak: lifSpec.leak, lanes: lifSpec.lanes, layers: lifLayers, source: 'stcb-trace' };
   }
   return result;
+}
+
+/** The LIF twin from a LIF-family network's own trace, on the same images (indices into that trace). */
+function lifNetworkReplay(trace: SpikeTrace, images: readonly number[], accel: Accelerator, spec: ReturnType<typeof lifTwinSpec>, clockHz: number): NonNullable<Replay['lifTwin']> {
+  if (trace.timesteps > 31) throw new Error(`LIF trace: ${trace.timesteps} steps do not fit the codes`);
+  const { order, spiking, macs } = layerOrder(trace);
+  const resident = weightsFitOnChip([...macs.values(), ...spiking.values()], new Set(spiking.keys()), accel, accel.weightBits, 1);
+  const sums = new Map<string, AnyLayerSim>();
+  images.forEach((img, i) => {
+    if (img >= trace.images) throw new Error(`LIF trace holds ${trace.images} image(s); image ${img} was asked for`);
+    for (const [name, sim] of simulateLifNetworkImage(trace, img, i === 0, { accel, spec, clockHz, weightsResident: resident })) {
+      sums.set(name, accumulate(sums.get(name), sim as AnyLayerSim));
+    }
+  });
+  const layers = order.map((n) => finishLayer(sums.get(n) as AnyLayerSim, images.length, accel, clockHz, { cab: spec.lanes, mac: accel.cabLanes }));
+  return { membraneBits: spec.membraneBits, leak: spec.leak, lanes: spec.lanes, layers, source: 'lif-network', neuron: trace.neuron };
 }
 
 /**

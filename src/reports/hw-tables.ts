@@ -97,7 +97,16 @@ export interface HwSummary {
   areaByComponentMm2: Record<string, number>;
   annTwin?: { macLanes: number; rows: number; cols: number; areaMm2: number; latencyS: number; energyPerInferencePJ: number; edpPJs: number; energyRatioAnnOverSnn: number };
   /** Conventional LIF-SNN twin replaying the same spikes (docs/hardware.md, "LIF-SNN twin"). */
-  lifTwin?: { membraneBits: number; leak: LifLeak; areaMm2: number; latencyS: number; energyPerInferencePJ: number; edpPJs: number; energyRatioLifOverStcb: number };
+  lifTwin?: {
+    membraneBits: number; leak: LifLeak; areaMm2: number; latencyS: number; energyPerInferencePJ: number; edpPJs: number; energyRatioLifOverStcb: number;
+    /** stcb-trace: the STCB trace's spikes replayed; lif-network: a LIF-family network's own spikes (--neuron lif|mlif). */
+    source?: 'stcb-trace' | 'lif-network';
+    /** Membrane potential traffic (membrane_buffer reads + writes) per inference, bits: T x neurons x membrane width, twice. */
+    membraneTrafficBitsPerInference?: number;
+    /** Spikes into the twin's spiking layers per inference (its own spikes when source is lif-network). */
+    spikesPerInference?: number;
+    energyByComponentPJ?: Record<string, number>;
+  };
 }
 
 const mm2 = (um2: number): number => um2 / 1e6;
@@ -137,6 +146,15 @@ export function summary(r: SimResult): HwSummary {
     const tl = r.lifTwin.totals.runtimeS / n;
     const te = r.lifTwin.totals.energyPJ / n;
     s.lifTwin = { membraneBits: r.lifTwin.membraneBits, leak: r.lifTwin.leak, areaMm2: mm2(r.lifTwin.area.totalUm2), latencyS: tl, energyPerInferencePJ: te, edpPJs: te * tl, energyRatioLifOverStcb: e > 0 ? te / e : Infinity };
+    if (r.lifTwin.source === 'lif-network') {
+      const membrane = r.lifTwin.layers.reduce((a, l) => a + (l.traffic.membrane_buffer ? l.traffic.membrane_buffer.readBits + l.traffic.membrane_buffer.writeBits : 0), 0);
+      Object.assign(s.lifTwin, {
+        source: r.lifTwin.source,
+        membraneTrafficBitsPerInference: membrane / n,
+        spikesPerInference: r.lifTwin.layers.reduce((a, l) => a + l.spikes, 0) / n,
+        energyByComponentPJ: Object.fromEntries(Object.entries(r.lifTwin.totals.energyByComponentPJ).map(([k, v]) => [k, v / n])),
+      });
+    }
   }
   return s;
 }

@@ -7,6 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LifSettings } from '../neuron/settings.ts';
 import type { NetworkCounts } from '../counts/types.ts';
 import type { PaperEnergy } from '../energy/paper.ts';
 import type { StcbSettings } from '../stcb/schedule.ts';
@@ -51,7 +52,8 @@ export interface ProfileSummary {
   createdAt: string;
   network: string;
   model: string;
-  settings: StcbSettings & { thresholds: number[]; spikingClassifier: boolean };
+  /** STEB settings of the STCB network; `neuron`: the LIF-family network's model and parameters (--neuron lif|mlif). */
+  settings: StcbSettings & { thresholds: number[]; spikingClassifier: boolean; neuron?: LifSettings & { params: { layer: string; threshold: number; leak: number }[] } };
   backend: string;
   seed: number;
   images: number;
@@ -89,6 +91,18 @@ export interface ProfileSummary {
   warnings?: string[];
   /** Everything `profile --check` needs to repeat the run. */
   rerun?: RerunSpec;
+  /**
+   * `--neuron lif|mlif`: the LIF-family network run on the same images (its trace is the hardware
+   * section's LIF twin): neuron model and parameters, weights, accuracy, output spikes of its neurons.
+   */
+  lif?: {
+    neuron: LifSettings & { params: { layer: string; threshold: number; leak: number }[] };
+    weights: { origin: string; trained: boolean };
+    accuracy?: number;
+    tracedImages: number;
+    spikesPerImage: number;
+    layers: { layer: string; neurons: number; fires: boolean; spikesPerImage: number; firingRate: number }[];
+  };
 }
 
 export const UNTRAINED_WARNING =

@@ -5,6 +5,7 @@
 import type { BackendChoice } from './backend.ts';
 import type { InputFlags } from './setup.ts';
 import type { StcbSettings } from '../stcb/schedule.ts';
+import type { LifSettings, NeuronKind } from '../neuron/settings.ts';
 
 export interface ProfileFlags extends InputFlags, StcbSettings {
   /** Quantise weights and encoder inputs to the accelerator's word widths (default true; `--no-quantize`). */
@@ -33,6 +34,12 @@ export interface ProfileFlags extends InputFlags, StcbSettings {
   firingRate?: number[];
   /** --scalesim: make the first row an STCB too. */
   spikingFirstLayer?: boolean;
+  /** `--neuron lif|mlif`: the LIF twin replays a LIF-family network's own trace (default stcb: the STCB trace). */
+  neuron?: NeuronKind;
+  /** `--lif-model <dir>`: the trained LIF-family network of --neuron (absent: seeded weights). */
+  lifModel?: string;
+  /** LIF settings given on the command line (seeded LIF networks). */
+  lif?: Partial<LifSettings>;
 }
 
 /** The flags that define a run's numbers (output and display flags left out). */

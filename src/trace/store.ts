@@ -4,7 +4,8 @@
  *
  * File layout (little endian): "STCTRACE" magic, uint32 header length, UTF-8 JSON header (the trace
  * without its code arrays, plus each layer's code count), padding to 4 bytes, then every layer's
- * spike codes as uint32 in layer order.
+ * spike codes as uint32 in layer order (a multi-threshold LIF layer's level planes follow its codes,
+ * `planeCount` of them, each as long as the codes).
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import type { SpikeTrace, SpikeTraceLayer } from './types.ts';
 
 const MAGIC = 'STCTRACE';
 
-type LayerHeader = Omit<SpikeTraceLayer, 'codes'> & { codeCount: number };
+type LayerHeader = Omit<SpikeTraceLayer, 'codes' | 'levelPlanes'> & { codeCount: number; planeCount?: number };
 interface TraceHeader extends Omit<SpikeTrace, 'layers'> {
   layers: LayerHeader[];
 }
@@ -20,19 +21,22 @@ interface TraceHeader extends Omit<SpikeTrace, 'layers'> {
 export function encodeTrace(trace: SpikeTrace): Buffer {
   const header: TraceHeader = {
     ...trace,
-    layers: trace.layers.map(({ codes, ...rest }) => ({ ...rest, codeCount: codes.length })),
+    layers: trace.layers.map(({ codes, levelPlanes, ...rest }) => ({ ...rest, codeCount: codes.length, ...(levelPlanes ? { planeCount: levelPlanes.length } : {}) })),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const pad = (4 - ((MAGIC.length + 4 + json.length) % 4)) % 4;
-  const codeBytes = trace.layers.reduce((a, l) => a + l.codes.byteLength, 0);
+  const codeBytes = trace.layers.reduce((a, l) => a + l.codes.byteLength * (1 + (l.levelPlanes?.length ?? 0)), 0);
   const out = Buffer.alloc(MAGIC.length + 4 + json.length + pad + codeBytes);
   out.write(MAGIC, 0, 'latin1');
   out.writeUInt32LE(json.length, MAGIC.length);
   json.copy(out, MAGIC.length + 4);
   let at = MAGIC.length + 4 + json.length + pad;
   for (const l of trace.layers) {
-    Buffer.from(l.codes.buffer, l.codes.byteOffset, l.codes.byteLength).copy(out, at);
-    at += l.codes.byteLength;
+    for (const arr of [l.codes, ...(l.levelPlanes ?? [])]) {
+      if (arr.length !== l.codes.length) throw new Error(`layer ${l.layer}: a level plane has ${arr.length} codes, the layer ${l.codes.length}`);
+      Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength).copy(out, at);
+      at += arr.byteLength;
+    }
   }
   return out;
 }
@@ -46,13 +50,17 @@ export function decodeTrace(buf: Buffer, file = '<buffer>'): SpikeTrace {
   if (start + len > buf.length) throw new Error(`${file}: truncated trace header`);
   const header = JSON.parse(buf.toString('utf8', start, start + len)) as TraceHeader;
   let at = start + len + ((4 - ((start + len) % 4)) % 4);
-  const layers = header.layers.map(({ codeCount, ...rest }): SpikeTraceLayer => {
+  const layers = header.layers.map(({ codeCount, planeCount, ...rest }): SpikeTraceLayer => {
     const bytes = codeCount * 4;
-    if (at + bytes > buf.length) throw new Error(`${file}: truncated spike codes of layer ${rest.layer}`);
-    const codes = new Uint32Array(codeCount);
-    new Uint8Array(codes.buffer).set(buf.subarray(at, at + bytes));
-    at += bytes;
-    return { ...rest, codes };
+    const read = (): Uint32Array => {
+      if (at + bytes > buf.length) throw new Error(`${file}: truncated spike codes of layer ${rest.layer}`);
+      const arr = new Uint32Array(codeCount);
+      new Uint8Array(arr.buffer).set(buf.subarray(at, at + bytes));
+      at += bytes;
+      return arr;
+    };
+    const codes = read();
+    return planeCount === undefined ? { ...rest, codes } : { ...rest, codes, levelPlanes: Array.from({ length: planeCount }, read) };
   });
   return { ...header, layers };
 }

@@ -46,6 +46,34 @@ export interface SpikeTraceLayer extends SpikeLayerGeometry {
    * bit (t - 1) is s(t). Uint32Array so T up to 31 fits.
    */
   codes: Uint32Array;
+  /**
+   * Multi-threshold LIF traces only: the spike levels as bit planes, plane b (same layout as `codes`)
+   * holding bit b of each (neuron, step) level. `codes` is then the event mask (level > 0).
+   */
+  levelPlanes?: Uint32Array[];
+}
+
+/** The LIF neurons of one weight layer's outputs in a LIF-family trace. */
+export interface TraceNeuronGroup {
+  /** Neurons (the layer's outputs); the classifier's outputs integrate and never fire. */
+  neurons: number;
+  /** Spike events (level > 0) emitted per image, all steps. */
+  spikes: number[];
+  /** Whether these neurons fire (false: output accumulators of the classifier). */
+  fires: boolean;
+}
+
+/** What a trace from a LIF-family network adds: its neuron model and the neurons' own output spikes. */
+export interface TraceNeuron {
+  kind: 'lif' | 'mlif';
+  levels: number;
+  /** Bits a spike carries (1 for LIF; ceil(log2(K + 1)) for mlif). */
+  payloadBits: number;
+  reset: 'soft' | 'hard';
+  /** Neuron groups keyed by the weight layer whose outputs they are. */
+  groups: Record<string, TraceNeuronGroup>;
+  /** Learned threshold and leak per LIF layer (for the report's settings block). */
+  params: { layer: string; threshold: number; leak: number }[];
 }
 
 export interface SpikeTrace {
@@ -64,4 +92,6 @@ export interface SpikeTrace {
   macLayers: LayerGeometry[];
   /** Execution order of all weight layers by name (spiking and MAC). */
   order: string[];
+  /** Set when the spikes come from a LIF-family network (issue 15) rather than STEB encoders. */
+  neuron?: TraceNeuron;
 }

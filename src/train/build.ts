@@ -16,8 +16,11 @@ import { windowAxis } from '../model/shapes.ts';
 import { toStcsnn, type StcsnnOptions } from '../model/stcsnn.ts';
 import { PAPER_DEFAULTS, validateSettings, type StcbSettings } from '../stcb/schedule.ts';
 import { Steb } from './layers.ts';
+import { Lif, TimeMean, TimeRepeat } from './lif-layers.ts';
+import { validateLifSettings, type LifSettings } from '../neuron/settings.ts';
 
-export type NetMode = 'stcsnn' | 'ann';
+/** `lif`: the LIF family (plain or multi-threshold, BuildOptions.neuron): every ReLU becomes LIF neurons, time folded into the batch. */
+export type NetMode = 'stcsnn' | 'ann' | 'lif';
 
 export interface BuildOptions extends StcsnnOptions {
   mode: NetMode;
@@ -26,6 +29,8 @@ export interface BuildOptions extends StcsnnOptions {
   seed?: number;
   /** Batch-norm momentum of the moving statistics (Keras convention). Default 0.9. */
   bnMomentum?: number;
+  /** Neuron settings of `lif` mode (required there). */
+  neuron?: LifSettings;
 }
 
 type Sym = tf.SymbolicTensor;
@@ -54,6 +59,11 @@ function apply(layer: tf.layers.Layer, x: Sym | Sym[]): Sym {
 export function buildModel(graph: Graph, options: BuildOptions): tf.LayersModel {
   const stcb = options.stcb ?? { ...PAPER_DEFAULTS };
   validateSettings(stcb);
+  const lif = options.mode === 'lif' ? options.neuron : undefined;
+  if (options.mode === 'lif') {
+    if (!lif) throw new Error('lif mode needs neuron settings');
+    validateLifSettings(lif);
+  }
   const g = options.mode === 'stcsnn' && !graph.nodes.some((n) => n.kind === 'steb') ? toStcsnn(graph, options) : graph;
   let seed = options.seed ?? 1;
   const init = () => tf.initializers.heNormal({ seed: seed++ });
@@ -75,6 +85,7 @@ export function buildModel(graph: Graph, options: BuildOptions): tf.LayersModel 
     switch (n.kind) {
       case 'input':
         out = input = tf.input({ shape: [...n.shape], name: n.name });
+        if (lif) out = apply(new TimeRepeat({ name: `${n.name}.time`, timesteps: lif.timesteps, encoding: lif.encoding }), out);
         break;
       case 'conv2d': {
         const w = windowInput(n, get(n.inputs[0]), n.kernel, n.strides, n.padding);
@@ -94,10 +105,10 @@ export function buildModel(graph: Graph, options: BuildOptions): tf.LayersModel 
         out = apply(tf.layers.batchNormalization({ name: n.name, epsilon: n.epsilon, momentum: options.bnMomentum ?? 0.9 }), get(n.inputs[0]));
         break;
       case 'relu':
-        out = apply(tf.layers.reLU({ name: n.name }), get(n.inputs[0]));
+        out = apply(lif ? new Lif({ name: n.name, neuron: lif }) : tf.layers.reLU({ name: n.name }), get(n.inputs[0]));
         break;
       case 'steb':
-        out = options.mode === 'ann' ? get(n.inputs[0]) : apply(new Steb({ name: n.name, ...stcb }), get(n.inputs[0]));
+        out = options.mode !== 'stcsnn' ? get(n.inputs[0]) : apply(new Steb({ name: n.name, ...stcb }), get(n.inputs[0]));
         break;
       case 'maxpool':
       case 'avgpool': {
@@ -119,5 +130,6 @@ export function buildModel(graph: Graph, options: BuildOptions): tf.LayersModel 
     values.set(n.name, out);
   }
   if (!input) throw new Error(`${g.name}: graph has no input node`);
-  return tf.model({ inputs: input, outputs: get(g.output), name: `${g.name}-${options.mode}` });
+  const output = lif ? apply(new TimeMean({ name: `${g.output}.mean`, timesteps: lif.timesteps }), get(g.output)) : get(g.output);
+  return tf.model({ inputs: input, outputs: output, name: `${g.name}-${lif ? lif.kind : options.mode}` });
 }

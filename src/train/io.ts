@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { registerStcsimLayers } from './layers.ts';
 import { confinedPath, readRegularFile, readTextFile } from '../util/paths.ts';
 import { UsageError } from '../util/errors.ts';
+import { registerLifLayers } from './lif-layers.ts';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -140,6 +141,7 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<voi
 /** Loads a model saved by `saveModel` (or any single-folder tfjs layers model); `path` is a folder or model.json. */
 export async function loadModel(path: string): Promise<tf.LayersModel> {
   registerStcsimLayers();
+  registerLifLayers();
   const jsonPath = modelJsonPath(path);
   try {
     return await tf.loadLayersModel(fileSystemHandler(jsonPath));

@@ -16,6 +16,7 @@ import cliProgress from 'cli-progress';
 import { loadModel, loadOptimizerState, saveModel, saveOptimizerState } from './io.ts';
 import { UsageError } from '../util/errors.ts';
 import { lockOutput } from '../util/output-dir.ts';
+import { onlineStep } from './online.ts';
 
 export interface TrainData {
   /** NHWC float32 images. */
@@ -45,6 +46,11 @@ export interface TrainOptions {
   progress?: ProgressMode;
   /** Free-form settings recorded in train.json (network, mode, STCB settings, dataset, ...). */
   settings?: Record<string, unknown>;
+  /**
+   * `bptt` (default): one graph over all steps (backprop through time, or the STCB's equivalent
+   * gradient). `trace`: trace-based online training of a LIF-family network (train/online.ts).
+   */
+  training?: 'bptt' | 'trace';
   /** Called after each epoch (after the checkpoint is written). */
   onEpoch?: (record: EpochRecord) => void;
 }
@@ -305,6 +311,15 @@ async function trainLocked(
     for (let s = 0; s < n; s += batchSize) {
       const e = Math.min(n, s + batchSize);
       const { x, y } = gatherBatch(data, order, s, e);
+      if (opts.training === 'trace') {
+        const r = onlineStep(model, x, y, data.classes, optimizer, varList);
+        for (let i = 0; i < r.predicted.length; i++) if (r.predicted[i] === data.labels[order[s + i]]) correct++;
+        lossSum += r.loss * (e - s);
+        tf.dispose([x, y]);
+        if (!Number.isFinite(r.loss)) throw new Error(`loss became ${r.loss} at epoch ${epoch + 1}, images ${s}..${e}; lower the learning rate`);
+        bar.update(e, lossSum / e, correct / e, e / ((performance.now() - t0) / 1000));
+        continue;
+      }
       let pred: tf.Tensor | null = null;
       const loss = optimizer.minimize(
         () => {

@@ -1,0 +1,91 @@
+/**
+ * The LIF-family side of a profile run (`--neuron lif|mlif`, issue 15): the LIF network (a trained
+ * model given with --lif-model, or the profiled architecture built as a LIF network with seeded
+ * weights) runs on the same images; its own spike trace becomes the report's LIF twin, its
+ * accuracy and spikes go beside the STCB network's.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { Graph, LayerNode } from '../model/graph.ts';
+import type { ImageSet } from '../run/inputs.ts';
+import { lifSettingsFor, type LifSettings, type NeuronKind } from '../neuron/settings.ts';
+import { buildModel } from './build.ts';
+import { loadModel, modelJsonPath } from './io.ts';
+import { lifModelSettings, runLifNetwork } from './lif-profile.ts';
+import type { SpikeTrace } from '../trace/types.ts';
+
+export interface LifWorkloadOptions {
+  neuron: Exclude<NeuronKind, 'stcb'>;
+  /** A trained LIF-family model (folder or model.json); absent: seeded weights. */
+  lifModel?: string;
+  /** LIF settings from the command line (seeded networks; a trained model keeps its own). */
+  lif?: Partial<LifSettings>;
+  seed: number;
+  batch: number;
+  traceImages: number;
+}
+
+export interface LifWorkload {
+  trace: SpikeTrace;
+  accuracy?: number;
+  /** Neuron model and parameters as the network ran (learned thresholds and leaks per layer). */
+  neuron: LifSettings & { params: { layer: string; threshold: number; leak: number }[] };
+  origin: string;
+  trained: boolean;
+  /** Output spike events of the network's LIF neurons per traced image (all layers, all steps). */
+  spikesPerImage: number;
+}
+
+/** The graph in ANN form (STEB nodes removed, their readers rewired), the form buildModel's lif mode starts from. */
+export function withoutStebs(g: Graph): Graph {
+  const skip = new Map(g.nodes.filter((n) => n.kind === 'steb').map((n) => [n.name, n.inputs[0]]));
+  const nodes: LayerNode[] = g.nodes.filter((n) => !skip.has(n.name)).map((n) => ({ ...n, inputs: n.inputs.map((i) => skip.get(i) ?? i) }) as LayerNode);
+  return { ...g, nodes };
+}
+
+/** The files of a saved LIF-family model (for its content hash). */
+export function lifModelFiles(modelPath: string): string[] {
+  const json = modelJsonPath(modelPath);
+  return [json, join(dirname(json), 'weights.bin')];
+}
+
+function trainJsonOf(modelPath: string): { neuron?: LifSettings; network?: string } {
+  const f = join(dirname(modelJsonPath(modelPath)), 'train.json');
+  if (!existsSync(f)) return {};
+  const j = JSON.parse(readFileSync(f, 'utf8')) as { settings?: { neuron?: LifSettings; network?: string } };
+  return j.settings ?? {};
+}
+
+export async function lifWorkload(graph: Graph, images: ImageSet, o: LifWorkloadOptions): Promise<LifWorkload> {
+  const ann = withoutStebs(graph);
+  let model: tf.LayersModel;
+  let origin: string;
+  let trained: boolean;
+  if (o.lifModel) {
+    model = await loadModel(o.lifModel);
+    const kind = lifModelSettings(model).kind;
+    if (kind !== o.neuron) throw new Error(`--lif-model ${o.lifModel} is a ${kind} network, but --neuron ${o.neuron} was asked for`);
+    const saved = trainJsonOf(o.lifModel);
+    if (saved.network !== undefined && !graph.name.startsWith(saved.network)) {
+      throw new Error(`--lif-model ${o.lifModel} is a ${saved.network}, but the profiled network is ${graph.name}`);
+    }
+    origin = `trained ${kind} model ${o.lifModel}`;
+    trained = true;
+  } else {
+    model = buildModel(ann, { mode: 'lif', neuron: lifSettingsFor(o.neuron, undefined, o.lif), seed: o.seed });
+    origin = `He-normal initialisation, seed ${o.seed}; batch-norm statistics from each batch`;
+    trained = false;
+  }
+  try {
+    const run = runLifNetwork(model, ann, { images: images.images, shape: images.shape as [number, number, number, number], labels: images.labels }, {
+      batch: o.batch, traceImages: o.traceImages, calibrate: !trained,
+    });
+    const params = run.trace.neuron?.params ?? [];
+    const groups = Object.values(run.trace.neuron?.groups ?? {});
+    const spikes = groups.reduce((a, g) => a + g.spikes.reduce((x, y) => x + y, 0), 0) / Math.max(1, run.trace.images);
+    return { trace: run.trace, accuracy: run.accuracy, neuron: { ...run.neuron, params }, origin, trained, spikesPerImage: spikes };
+  } finally {
+    model.dispose();
+  }
+}
