@@ -27,6 +27,8 @@ import type { PaperEnergy } from '../energy/paper.ts';
 import type { Accelerator } from '../arch/accelerator.ts';
 import { hashFiles, inputHashes, sha256File, displayPath, weightHashes, type HashGroup, type InputSource, type RunHashes } from '../util/hashes.ts';
 import { RUN_REPORT_FILES, writeRunReport, type RunReportResult } from '../reports/run-report.ts';
+import { traceNeuroBench, type NeuroBenchMetrics } from '../counts/neurobench.ts';
+import { NEUROBENCH_FILE, neurobenchHeadline, writeNeurobench } from '../reports/neurobench-report.ts';
 
 const STEB_FLAGS = ['timesteps', 'vth0', 'tau', 'schedule'] as const;
 
@@ -67,6 +69,8 @@ export interface ProfileOutcome {
 /** What the run produced, in the report's own terms plus what the replay and the hashes need. */
 interface Workload extends Pick<ProfileContext, 'network' | 'settings' | 'images' | 'inputOrigin' | 'weightsOrigin' | 'weightsTrained' | 'weightsWarning' | 'assumptions' | 'accuracy' | 'elapsedMs'> {
   counts: NetworkCounts;
+  /** NeuroBench-compatible metrics (counts/neurobench.ts). */
+  neurobench: NeuroBenchMetrics;
   /** Counts of the images replayed on hardware (equal to counts when all were). */
   tracedCounts?: NetworkCounts;
   trace?: SpikeTrace;
@@ -87,7 +91,7 @@ function networkWorkload(modelSpec: string, flags: ProfileFlags, explicit: (name
     onBatch: (done) => hooks.onImages?.(done, total),
   });
   return {
-    network: model.graph.name, counts: run.counts, tracedCounts: run.tracedCounts, trace: run.trace, settings,
+    network: model.graph.name, counts: run.counts, neurobench: run.neurobench, tracedCounts: run.tracedCounts, trace: run.trace, settings,
     images: total, inputOrigin: images.origin, weightsOrigin: model.weights.origin, weightsTrained: model.weights.trained,
     accuracy: run.accuracy, elapsedMs: run.elapsedMs,
     weightHashes: flags.weights !== undefined ? hashFiles([flags.weights])
@@ -97,7 +101,7 @@ function networkWorkload(modelSpec: string, flags: ProfileFlags, explicit: (name
 }
 
 /** A SCALE-Sim topology: its layers with seeded synthetic spikes at the given firing rate(s). */
-function scaleSimWorkload(file: string, flags: ProfileFlags): Workload {
+function scaleSimWorkload(file: string, flags: ProfileFlags, weightBits: number): Workload {
   const t0 = performance.now();
   const settings: StcbSettings = { timesteps: flags.timesteps, vth0: flags.vth0, tau: flags.tau, schedule: flags.schedule };
   const rate = flags.firingRate ?? [DEFAULT_SCALESIM_FIRING_RATE];
@@ -107,7 +111,7 @@ function scaleSimWorkload(file: string, flags: ProfileFlags): Workload {
   });
   const counts = traceCounts(trace);
   return {
-    network: description.network, counts, tracedCounts: counts, trace: flags.hardware ? trace : undefined, settings,
+    network: description.network, counts, neurobench: traceNeuroBench(trace, counts, weightBits), tracedCounts: counts, trace: flags.hardware ? trace : undefined, settings,
     images: trace.images, inputOrigin: `synthetic spikes at firing rate ${rate.join(', ')} per neuron and step, seed ${flags.seed}`,
     weightsOrigin: `SCALE-Sim topology ${file} (no weights: counts and energy only)`, weightsTrained: false,
     weightsWarning: 'SCALE-Sim topology: the spikes are synthetic (seeded Bernoulli at the given firing rate), not the activity of a trained network.',
@@ -130,7 +134,7 @@ export async function profile(modelSpec: string, flags: ProfileFlags, explicit: 
   const quantization = flags.quantize === false || flags.scalesim ? undefined : { weightBits: accel.weightBits, activationBits: accel.activationBits };
   const backend = flags.scalesim ? 'none' : await initBackend(flags.backend);
   const preset = paperPreset(flags.energyPreset);
-  const work = flags.scalesim ? scaleSimWorkload(flags.scalesim, flags) : networkWorkload(modelSpec, flags, explicit, hooks, quantization);
+  const work = flags.scalesim ? scaleSimWorkload(flags.scalesim, flags, accel.weightBits) : networkWorkload(modelSpec, flags, explicit, hooks, quantization);
   const { settings, counts } = work;
   const total = work.images;
 
@@ -142,7 +146,10 @@ export async function profile(modelSpec: string, flags: ProfileFlags, explicit: 
     assumptions: work.assumptions, accuracy: work.accuracy, elapsedMs: work.elapsedMs, quantization,
   }, counts, energy);
   const outDir = flags.out ?? join('reports', work.network);
+  summary.neurobench = neurobenchHeadline(work.neurobench);
   writeProfileReport(outDir, summary, counts, energy);
+  writeNeurobench(outDir, work.neurobench, work.network);
+  summary.files.push(NEUROBENCH_FILE);
   // The gap compares paper mode and the replay on the same images.
   const tracedEnergy = work.tracedCounts && work.tracedCounts !== counts ? paperEnergy(work.tracedCounts, preset) : energy;
   const hardware = work.trace ? replayOnHardware(work.trace, tracedEnergy, accel, flags) : null;

@@ -20,6 +20,7 @@ import type { GapRow } from './hw-columns.ts';
 import type { RunHashes } from '../util/hashes.ts';
 import type { RerunSpec } from '../run/profile-settings.ts';
 import type { QuantSpec } from '../stcb/quantize.ts';
+import type { NeuroBenchHeadline } from './neurobench-report.ts';
 
 export const PROFILE_FILES = ['layers.csv', 'steps.csv', 'table.md', 'summary.json'] as const;
 
@@ -87,6 +88,8 @@ export interface ProfileSummary {
   hashes?: RunHashes;
   /** Everything `profile --check` needs to repeat the run. */
   rerun?: RerunSpec;
+  /** NeuroBench-compatible metrics (details and definitions in neurobench.json). */
+  neurobench?: NeuroBenchHeadline;
 }
 
 export const UNTRAINED_WARNING =
