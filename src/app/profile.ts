@@ -106,7 +106,7 @@ function scaleSimWorkload(file: string, flags: ProfileFlags, weightBits: number)
   const settings: StcbSettings = { timesteps: flags.timesteps, vth0: flags.vth0, tau: flags.tau, schedule: flags.schedule };
   const rate = flags.firingRate ?? [DEFAULT_SCALESIM_FIRING_RATE];
   const { trace, description } = importScaleSimTopology(file, {
-    ...settings, seed: flags.seed, images: flags.images ?? 1, firstLayerMac: flags.spikingFirstLayer !== true,
+    ...settings, seed: flags.seed, images: flags.images ?? 1, firstLayerMac: flags.spikingFirstLayer !== true, fcRows: flags.fcRows,
     firingRate: rate.length === 1 ? rate[0] : rate,
   });
   const counts = traceCounts(trace);

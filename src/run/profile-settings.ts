@@ -31,6 +31,8 @@ export interface ProfileFlags extends InputFlags, StcbSettings {
   firingRate?: number[];
   /** --scalesim: make the first row an STCB too. */
   spikingFirstLayer?: boolean;
+  /** --scalesim: FC rows as dense MAC layers ('mac', the default) or STCB layers. */
+  fcRows?: 'mac' | 'stcb';
 }
 
 /** The flags that define a run's numbers (output and display flags left out). */
