@@ -381,8 +381,10 @@ class OnnxGraphBuilder {
     if (n.opType === 'Flatten' && attributes(n).int('axis', 1) !== 1) throw new ModelFormatError(`${where}: only axis=1 (keep the batch axis) is supported`);
     if (n.opType === 'Reshape') {
       const shape = this.constant(n.input[1], where).data;
-      const batchKept = shape.length === 2 && (shape[0] === 0 || shape[0] === 1 || shape[0] === -1);
-      if (!batchKept) throw new ModelFormatError(`${where}: only a reshape to [N, features] (flattening) is supported, got [${Array.from(shape).join(', ')}]`);
+      const s = x.layout === 'map' ? this.mapSize(x.node) : undefined;
+      const features = s ? s.c * s.h * s.w : x.pooledChannels ?? this.flatSize(x.node);
+      const flattens = shape.length === 2 && (shape[0] === 0 || shape[0] === 1 || shape[0] === -1) && (shape[1] === -1 || shape[1] === features);
+      if (!flattens) throw new ModelFormatError(`${where}: only a reshape to [N, ${features}] (flattening) is supported, got [${Array.from(shape).join(', ')}]`);
     }
     if (x.layout === 'flat') {
       this.values.set(n.output[0], x);
