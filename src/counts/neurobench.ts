@@ -127,6 +127,23 @@ export interface NeuroBenchInputs {
   notes?: string[];
 }
 
+/**
+ * Spikes and neuron-steps of every encoder, each once (two layers reading one encoder, as a ResNet
+ * block's conv1 and shortcut do, count its spikes once), per image.
+ */
+export function encoderActivations(layers: readonly { spikes: number; neuronsIn: number; encoder?: string }[], timesteps: number): { spikes: number; neuronSteps: number } {
+  const seen = new Set<string>();
+  let spikes = 0;
+  let neuronSteps = 0;
+  for (const l of layers) {
+    if (!l.encoder || seen.has(l.encoder)) continue;
+    seen.add(l.encoder);
+    spikes += l.spikes;
+    neuronSteps += l.neuronsIn * timesteps;
+  }
+  return { spikes, neuronSteps };
+}
+
 const bytesOf = (values: number, bits: number): number => Math.ceil((values * bits) / 8);
 
 /** Adds the layers up into NeuroBench's figures. Pure. */
@@ -172,11 +189,8 @@ export function traceNeuroBench(
     ...trace.macLayers.map((g): NeuroBenchLayer => ({ layer: g.layer, opKind: 'MAC', effectiveOps: denseConnections(g), denseOps: denseConnections(g), weights: kernel(g), zeroWeights: null, weightBits })),
     ...trace.layers.map((g): NeuroBenchLayer => ({ layer: g.layer, opKind: 'AC', effectiveOps: acExact.get(g.layer) ?? 0, denseOps: denseConnections(g) * trace.timesteps, weights: kernel(g), zeroWeights: null, weightBits })),
   ];
-  const encoders = new Map<string, { spikes: number; neuronSteps: number }>();
-  for (const l of counts.layers) if (l.encoder && !encoders.has(l.encoder)) encoders.set(l.encoder, { spikes: l.spikes, neuronSteps: l.neuronsIn * trace.timesteps });
-  const activations = [...encoders.values()].reduce((a, e) => ({ spikes: a.spikes + e.spikes, neuronSteps: a.neuronSteps + e.neuronSteps }), { spikes: 0, neuronSteps: 0 });
   return neurobenchMetrics({
-    images: counts.images, layers, activations,
+    images: counts.images, layers, activations: encoderActivations(counts.layers, trace.timesteps),
     tensors: layers.map((l) => ({ tensor: `${l.layer}.kernel`, values: l.weights, bits: weightBits })),
     notes: ['No weights (SCALE-Sim topology): every weight is taken as nonzero, so ConnectionSparsity is unknown and Effective_ACs equals the exact AC count; MAC layers\' inputs are taken as nonzero; Footprint counts the kernels at the accelerator\'s weight width.'],
   });

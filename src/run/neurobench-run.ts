@@ -9,7 +9,7 @@ import type { NetworkWeights } from '../model/weights.ts';
 import { layerGeometry } from '../trace/geometry.ts';
 import type { LayerGeometry, SpikeLayerGeometry } from '../trace/types.ts';
 import type { NetworkCounts } from '../counts/types.ts';
-import { denseConnections, effectiveOps, mean, neurobenchMetrics, nonzeroFanout, type NeuroBenchLayer, type NeuroBenchMetrics } from '../counts/neurobench.ts';
+import { denseConnections, effectiveOps, encoderActivations, mean, neurobenchMetrics, nonzeroFanout, type NeuroBenchLayer, type NeuroBenchMetrics } from '../counts/neurobench.ts';
 
 interface Tracked {
   geom: LayerGeometry;
@@ -76,12 +76,7 @@ export class NeuroBenchCollector {
       zeroWeights: l.zeroWeights,
       weightBits: this.weightBits ?? FLOAT_BITS,
     }));
-    // Each encoder once: two layers reading it (conv1 and a shortcut) count the same spikes.
-    const encoders = new Map<string, { spikes: number; neuronSteps: number }>();
-    for (const c of counts.layers) {
-      if (c.encoder && !encoders.has(c.encoder)) encoders.set(c.encoder, { spikes: c.spikes, neuronSteps: c.neuronsIn * c.timesteps });
-    }
-    const activations = [...encoders.values()].reduce((a, e) => ({ spikes: a.spikes + e.spikes, neuronSteps: a.neuronSteps + e.neuronSteps }), { spikes: 0, neuronSteps: 0 });
+    const activations = encoderActivations(counts.layers, this.timesteps);
     const tensors: { tensor: string; values: number; bits: number }[] = [];
     for (const n of this.graph.nodes) {
       const shape = this.shapes.get(n.name);

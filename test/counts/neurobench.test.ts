@@ -12,11 +12,14 @@ import type { LayerGeometry } from '../../src/trace/types.ts';
 
 test.before(cpuBackend);
 
-/** conv 3x3/1 pad 1 (MAC, first layer) -> relu -> conv 3x3/2 pad 1 (STCB) -> relu -> flatten -> dense (STCB: spiking classifier). */
+/**
+ * conv 3x3/1 pad 1 (MAC, first layer) -> relu -> [conv 3x3/2 pad 1 + conv 1x1/2 shortcut] (two STCBs
+ * sharing one encoder) -> add -> relu -> flatten -> dense (STCB: spiking classifier).
+ */
 function tinyNet() {
   const b = new GraphBuilder('tiny', [6, 6, 2]);
-  let x = b.relu(b.conv('input', 'c1', 3, 3, 1, 1), 'r1');
-  x = b.relu(b.conv(x, 'c2', 4, 3, 2, 1), 'r2');
+  const r1 = b.relu(b.conv('input', 'c1', 3, 3, 1, 1), 'r1');
+  const x = b.relu(b.add(b.conv(r1, 'c2', 4, 3, 2, 1), b.conv(r1, 's2', 4, 1, 2, 0), 'add'), 'r2');
   return b.build(b.dense(b.flatten(x, 'flat'), 'fc', 3));
 }
 
@@ -107,13 +110,15 @@ test('NeuroBench synaptic operations, sparsities and footprint equal brute-force
   // Zero weights skip work: fewer effective ACs than stcsim's exact AC count (which ignores weight values).
   t.true(nb.SynapticOperations.Effective_ACs < run.counts.totals.acExact);
   // Connection sparsity over all kernels; footprint: 4-bit kernels, float32 biases (dense has one).
-  const all = ['c1', 'c2', 'fc'].map(kernel);
+  t.is(encodersSeen.size, 2);
+  t.is(trace.layers.length, 3);
+  const all = ['c1', 'c2', 's2', 'fc'].map(kernel);
   const zeros = all.reduce((a, k) => a + k.filter((v) => v === 0).length, 0);
   const total = all.reduce((a, k) => a + k.length, 0);
   t.is(nb.ConnectionSparsity, zeros / total);
   t.true(zeros >= total / 3);
-  t.is(total, 3 * 3 * 2 * 3 + 3 * 3 * 3 * 4 + 36 * 3);
-  t.is(nb.Footprint, Math.ceil((54 * 4) / 8) + Math.ceil((108 * 4) / 8) + Math.ceil((108 * 4) / 8) + 3 * 4);
+  t.is(total, 3 * 3 * 2 * 3 + 3 * 3 * 3 * 4 + 3 * 4 + 36 * 3);
+  t.is(nb.Footprint, Math.ceil((54 * 4) / 8) + Math.ceil((108 * 4) / 8) + Math.ceil((12 * 4) / 8) + Math.ceil((108 * 4) / 8) + 3 * 4);
 });
 
 test('without zero weights Effective_ACs equals the exact AC count; a SCALE-Sim-style trace has no connection sparsity', (t) => {
@@ -123,12 +128,12 @@ test('without zero weights Effective_ACs equals the exact AC count; a SCALE-Sim-
   t.is(run.neurobench.ConnectionSparsity, 0);
   t.is(run.neurobench.SynapticOperations.Effective_ACs, run.counts.totals.acExact);
   // 32-bit (float32) everything when the run is not quantised.
-  t.is(run.neurobench.Footprint, 4 * (54 + 108 + 108 + 3));
+  t.is(run.neurobench.Footprint, 4 * (54 + 108 + 12 + 108 + 3));
   if (!run.trace) return t.fail('no trace');
   const fromTrace = traceNeuroBench(run.trace, traceCounts(run.trace), 8);
   t.is(fromTrace.ConnectionSparsity, null);
   t.is(fromTrace.SynapticOperations.Effective_ACs, run.counts.totals.acExact);
   t.is(fromTrace.SynapticOperations.Dense, run.neurobench.SynapticOperations.Dense);
   t.is(fromTrace.ActivationSparsity, run.neurobench.ActivationSparsity);
-  t.is(fromTrace.Footprint, 54 + 108 + 108);
+  t.is(fromTrace.Footprint, 54 + 108 + 12 + 108);
 });
