@@ -33,6 +33,8 @@ import type { PaperEnergy } from '../energy/paper.ts';
 import type { Accelerator } from '../arch/accelerator.ts';
 import { hashFiles, inputHashes, sha256File, displayPath, weightHashes, type HashGroup, type InputSource, type RunHashes } from '../util/hashes.ts';
 import { RUN_REPORT_FILES, writeRunReport, type RunReportResult } from '../reports/run-report.ts';
+import { traceNeuroBench, type NeuroBenchMetrics } from '../counts/neurobench.ts';
+import { NEUROBENCH_FILE, neurobenchHeadline, writeNeurobench } from '../reports/neurobench-report.ts';
 
 const STEB_FLAGS = ['timesteps', 'vth0', 'tau', 'schedule'] as const;
 
@@ -73,6 +75,8 @@ export interface ProfileOutcome {
 /** What the run produced, in the report's own terms plus what the replay and the hashes need. */
 interface Workload extends Pick<ProfileContext, 'network' | 'settings' | 'images' | 'inputOrigin' | 'weightsOrigin' | 'weightsTrained' | 'weightsWarning' | 'assumptions' | 'accuracy' | 'elapsedMs'> {
   counts: NetworkCounts;
+  /** NeuroBench-compatible metrics (counts/neurobench.ts). */
+  neurobench: NeuroBenchMetrics;
   /** Counts of the images replayed on hardware (equal to counts when all were). */
   tracedCounts?: NetworkCounts;
   trace?: SpikeTrace;
@@ -96,7 +100,7 @@ function networkWorkload(modelSpec: string, flags: ProfileFlags, explicit: (name
     onBatch: (done) => hooks.onImages?.(done, total),
   });
   return {
-    network: model.graph.name, counts: run.counts, tracedCounts: run.tracedCounts, trace: run.trace, settings,
+    network: model.graph.name, counts: run.counts, neurobench: run.neurobench, tracedCounts: run.tracedCounts, trace: run.trace, settings,
     images: total, inputOrigin: images.origin, weightsOrigin: model.weights.origin, weightsTrained: model.weights.trained,
     accuracy: run.accuracy, elapsedMs: run.elapsedMs,
     weightHashes: flags.weights !== undefined ? hashFiles([flags.weights])
@@ -107,17 +111,17 @@ function networkWorkload(modelSpec: string, flags: ProfileFlags, explicit: (name
 }
 
 /** A SCALE-Sim topology: its layers with seeded synthetic spikes at the given firing rate(s). */
-function scaleSimWorkload(file: string, flags: ProfileFlags): Workload {
+function scaleSimWorkload(file: string, flags: ProfileFlags, weightBits: number): Workload {
   const t0 = performance.now();
   const settings: StcbSettings = { timesteps: flags.timesteps, vth0: flags.vth0, tau: flags.tau, schedule: flags.schedule };
   const rate = flags.firingRate ?? [DEFAULT_SCALESIM_FIRING_RATE];
   const { trace, description } = importScaleSimTopology(file, {
-    ...settings, seed: flags.seed, images: flags.images ?? 1, firstLayerMac: flags.spikingFirstLayer !== true,
+    ...settings, seed: flags.seed, images: flags.images ?? 1, firstLayerMac: flags.spikingFirstLayer !== true, fcRows: flags.fcRows,
     firingRate: rate.length === 1 ? rate[0] : rate,
   });
   const counts = traceCounts(trace);
   return {
-    network: description.network, counts, tracedCounts: counts, trace: flags.hardware ? trace : undefined, settings,
+    network: description.network, counts, neurobench: traceNeuroBench(trace, counts, weightBits), tracedCounts: counts, trace: flags.hardware ? trace : undefined, settings,
     images: trace.images, inputOrigin: `synthetic spikes at firing rate ${rate.join(', ')} per neuron and step, seed ${flags.seed}`,
     weightsOrigin: `SCALE-Sim topology ${file} (no weights: counts and energy only)`, weightsTrained: false,
     weightsWarning: 'SCALE-Sim topology: the spikes are synthetic (seeded Bernoulli at the given firing rate), not the activity of a trained network.',
@@ -158,7 +162,7 @@ async function profileInto(
   const { accel, quantization, techs } = pre;
   const backend = flags.scalesim ? 'none' : await initBackend(flags.backend);
   const preset = paperPreset(flags.energyPreset);
-  const work = flags.scalesim ? scaleSimWorkload(flags.scalesim, flags) : networkWorkload(modelSpec, flags, explicit, hooks, quantization);
+  const work = flags.scalesim ? scaleSimWorkload(flags.scalesim, flags, accel.weightBits) : networkWorkload(modelSpec, flags, explicit, hooks, quantization);
   const { settings, counts } = work;
   const total = work.images;
 
@@ -171,6 +175,8 @@ async function profileInto(
   }, counts, energy);
   // The default folder is built from a sanitised network name: a model's config.name cannot leave reports/.
   const outDir = flags.out ?? defaultReportDir(work.network);
+  summary.neurobench = neurobenchHeadline(work.neurobench);
+  summary.files.push(NEUROBENCH_FILE);
   // The gap compares paper mode and the replay on the same images.
   const tracedEnergy = work.tracedCounts && work.tracedCounts !== counts ? paperEnergy(work.tracedCounts, preset) : energy;
   const lif = flags.neuron === 'lif' || flags.neuron === 'mlif' ? await lifSide(work, flags, explicit) : undefined;
@@ -202,6 +208,7 @@ async function writeAll(
 ): Promise<RunReportResult> {
   const { work, modelSpec, flags, backend, explicit, lif } = f;
   writeProfileReport(outDir, summary, counts, energy);
+  writeNeurobench(outDir, work.neurobench, work.network);
   if (hardware) {
     summary.hardware = writeHardwareReport(outDir, hardware.results, hardware.gaps);
     summary.hardwareImages = work.trace?.images;

@@ -31,6 +31,7 @@ interface DseFlags extends InputFlags, StcbSettings, NeuronFlags {
   backend: BackendChoice;
   progress: boolean;
   charts: boolean;
+  json: boolean;
 }
 
 /** One --sweep, parsed as it is read (so a bad axis is a usage error before anything loads). */
@@ -93,10 +94,11 @@ export function registerDseCommand(program: Command): void {
     .option('--workers <n>', 'worker threads (0: main thread; default: one per CPU)', nonNegativeInt('--workers'))
     .option('--out <dir>', 'output folder (default reports/<model>-dse); re-running resumes it')
     .option('--no-progress', 'no progress bar')
+    .option('--json', 'print the result (points, front, files) as JSON to stdout instead of the summary', false)
     .option('--no-charts', 'skip the PNG/SVG charts')
     .action(async (model: string, flags: DseFlags, c: Command) => {
       await runAction(async () => {
-        const bar = await progressBar('dse |{bar}| {value}/{total} points | {duration_formatted} | eta {eta_formatted}', flags.progress);
+        const bar = await progressBar('dse |{bar}| {value}/{total} points | {duration_formatted} | eta {eta_formatted}', flags.progress && !flags.json);
         const { dse } = await import('../app/dse.ts');
         let started = false;
         const result = await dse({
@@ -116,7 +118,7 @@ export function registerDseCommand(program: Command): void {
           },
         });
         bar?.stop();
-        process.stdout.write(summary(result));
+        process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : summary(result));
       });
     });
 }

@@ -1,8 +1,8 @@
 /** `stcsim profile <model>`: flags in, app/profile.ts runs, the terminal table and headline out. */
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { UsageError } from '../util/errors.ts';
-import { DEFAULT_SCALESIM_FIRING_RATE } from '../trace/scalesim.ts';
+import { DEFAULT_SCALESIM_FIRING_RATE, DEFAULT_SCALESIM_FC_ROWS, SCALESIM_FC_ROWS } from '../trace/scalesim.ts';
 import type { ProfileFlags } from '../run/profile-settings.ts';
 import type { ProfileOutcome } from '../app/profile.ts';
 import { runAction } from './run-action.ts';
@@ -51,8 +51,8 @@ function checkFlagCombinations(model: string | undefined, flags: ProfileFlags, g
       throw new UsageError(`--scalesim makes its own synthetic spikes and replays all --images on the hardware model; it does not take ${stray.map((k) => `--${k.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`).join(', ')}`);
     }
   }
-  if (flags.scalesim === undefined && (flags.firingRate !== undefined || flags.spikingFirstLayer)) {
-    throw new UsageError('--firing-rate and --spiking-first-layer go with --scalesim');
+  if (flags.scalesim === undefined && (flags.firingRate !== undefined || flags.spikingFirstLayer || given('fcRows'))) {
+    throw new UsageError('--firing-rate, --spiking-first-layer and --fc-rows go with --scalesim');
   }
   if (model === undefined && flags.scalesim === undefined) {
     throw new UsageError('missing model: name a zoo network or a model.json (or give --scalesim <topology.csv> or --check <summary.json>)');
@@ -63,7 +63,7 @@ export function registerProfileCommand(program: Command): void {
   const cmd = program
     .command('profile')
     .description('profile a zoo network, a tfjs model.json or a SCALE-Sim topology as an STCSNN: per-layer spikes, op counts, paper-mode and hardware-mode energy')
-    .argument('[model]', 'zoo network (vgg11, vgg16, resnet18, resnet18-imagenet, smallnet) or path to a tfjs model.json');
+    .argument('[model]', 'zoo network (vgg11, vgg16, resnet18, resnet18-imagenet, smallnet), path to a tfjs model.json, or an ONNX file (model.onnx, e.g. from torch.onnx.export)');
   addStcbOptions(cmd);
   addInputOptions(cmd);
   addModelOptions(cmd);
@@ -78,6 +78,7 @@ export function registerProfileCommand(program: Command): void {
     .option('--scalesim <topology.csv>', 'profile a SCALE-Sim topology (layers with synthetic spikes) instead of a model')
     .option('--firing-rate <r,...>', `--scalesim: spike probability per neuron and step, one value or one per CSV row (default ${DEFAULT_SCALESIM_FIRING_RATE})`, rateList)
     .option('--spiking-first-layer', '--scalesim: make the first row an STCB too (default: a MAC layer on the raw input)')
+    .addOption(new Option('--fc-rows <kind>', `--scalesim: FC rows (1x1 IFMAP, 1x1 filter) as dense MAC layers, like a network\'s classifier, or as STCB layers (default ${DEFAULT_SCALESIM_FC_ROWS})`).choices(SCALESIM_FC_ROWS))
     .option('--out <dir>', 'report folder (default reports/<network>)')
     .option('--force', 'replace a non-empty --out folder that stcsim did not write (docs/robustness.md)')
     .option('--json', 'print summary.json to stdout instead of the table', false)

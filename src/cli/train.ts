@@ -39,19 +39,24 @@ export function registerTrainCommand(program: Command): void {
     .option('--test-limit <n>', 'use only the first n test images', positiveInt('--test-limit'))
     .addOption(new Option('--backend <name>', 'tfjs backend (default: tensorflow, else wasm, else cpu)').choices(FORCED_BACKENDS))
     .addOption(new Option('--progress <mode>', 'progress display').choices(['bar', 'log', 'none']))
+    // The conventions shared with profile, dse and evaluate: --no-progress, --json (result alone on stdout).
+    .option('--no-progress', 'no progress display (same as --progress none)')
+    .option('--json', 'print the training reports (per mode) as JSON to stdout at the end', false)
     .addOption(new Option('--training <mode>', 'LIF/mlif: bptt (backprop through time) or trace (STOP-style online, memory flat in T)').choices(['bptt', 'trace']).default('bptt'));
   addNeuronOptions(cmd)
-    .action(async (arch: string, o: TrainCommandOptions & NeuronFlags, command: Command) => {
+    .action(async (arch: string, flags: Omit<TrainCommandOptions, 'progress'> & NeuronFlags & { progress?: TrainCommandOptions['progress'] | boolean; json: boolean }, command: Command) => {
       await runAction(async () => {
+        const o: TrainCommandOptions = { ...flags, progress: flags.progress === false ? 'none' : flags.progress === true ? undefined : flags.progress };
         const { trainNetwork } = await import('../app/train.ts');
         // A LIF-family net takes its kind's default T (mlif: 2) unless --timesteps is given.
         const explicitT = command.getOptionValueSource('timesteps') === 'cli';
-        const opts: TrainCommandOptions = { ...o, lif: { ...lifFlags(o), ...(explicitT ? { timesteps: o.timesteps } : {}) } };
-        await trainNetwork(arch, opts, {
+        const opts: TrainCommandOptions = { ...o, lif: { ...lifFlags(flags), ...(explicitT ? { timesteps: o.timesteps } : {}) } };
+        const reports = await trainNetwork(arch, opts, {
           onStart: (s) => process.stderr.write(`backend ${s.backend}; ${o.dataset}: ${s.trainImages} train / ${s.testImages} test images from ${s.source}\n`),
           onModeStart: (mode, outDir) => process.stderr.write(`training ${arch} (${mode}) -> ${outDir}\n`),
           onModeDone: (mode, report) => process.stderr.write(`${arch} (${mode}): test accuracy ${percent(report.testAccuracy)}\n`),
         });
+        if (flags.json) process.stdout.write(JSON.stringify(reports, null, 2) + '\n');
       });
     });
 }

@@ -58,9 +58,14 @@ const SPECS: Record<DatasetName, DatasetSpec> = {
     subdirs: ['', 'mnist', 'MNIST/raw'],
     systemDirs: ['/usr/share/datasets/mnist'],
     files: idxFiles,
+    // No Debian/Ubuntu package ships MNIST (`apt-cache search mnist` lists only dataset-fashion-mnist).
     howToGet:
-      'put train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz] and ' +
-      't10k-labels-idx1-ubyte[.gz] (the original MNIST distribution) in --data-dir',
+      'no Debian/Ubuntu package ships MNIST. Download the four IDX files of the original distribution, ' +
+      'train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz ' +
+      '(https://yann.lecun.com/exdb/mnist/, or the mirror torchvision uses, https://ossci-datasets.s3.amazonaws.com/mnist/; ' +
+      'torchvision.datasets.MNIST(root, download=True) puts them in root/MNIST/raw), keep them gzipped or unpacked, ' +
+      'put them in one folder and pass it as --data-dir DIR (or its parent holding mnist/ or MNIST/raw/; or set ' +
+      'STCSIM_DATA_DIR, or use /usr/share/datasets/mnist)',
   },
   'fashion-mnist': {
     subdirs: ['', 'fashion-mnist', 'FashionMNIST/raw'],

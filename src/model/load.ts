@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { Graph, Shape } from './graph.ts';
 import { importLayersModel } from './tfjs-import.ts';
+import { importOnnxModel } from './onnx-import.ts';
 import { initWeights, type NetworkWeights } from './weights.ts';
 import { ZOO, zooGraph, zooNames } from './zoo.ts';
 import { estimateRunMemory } from './estimate.ts';
@@ -26,17 +27,18 @@ export interface LoadModelOptions {
 }
 
 export function isModelPath(spec: string): boolean {
-  return spec.endsWith('.json') || spec.includes('/');
+  return spec.endsWith('.json') || spec.endsWith('.onnx') || spec.includes('/');
 }
 
 export function loadModel(spec: string, opts: LoadModelOptions): LoadedModel {
   if (isModelPath(spec)) {
     if (!existsSync(spec)) throw new Error(`model file ${spec} does not exist`);
-    const m = importLayersModel(spec);
+    // An ONNX file (torch.onnx.export) maps onto the same graph as a tfjs model.json.
+    const m = spec.toLowerCase().endsWith('.onnx') ? importOnnxModel(spec) : importLayersModel(spec);
     return { ...m, source: 'file' };
   }
   if (!(spec in ZOO)) {
-    throw new Error(`"${spec}" is neither a zoo network (${zooNames().join(', ')}) nor a path to a model.json`);
+    throw new Error(`"${spec}" is neither a zoo network (${zooNames().join(', ')}) nor a path to a model.json or model.onnx`);
   }
   const graph = zooGraph(spec, { inputShape: opts.inputShape, classes: opts.classes });
   // Refused with the estimate before the weights are allocated (an absurd --input-shape makes a

@@ -21,6 +21,7 @@ import type { GapRow } from './hw-columns.ts';
 import type { RunHashes } from '../util/hashes.ts';
 import type { RerunSpec } from '../run/profile-settings.ts';
 import type { QuantSpec } from '../stcb/quantize.ts';
+import type { NeuroBenchHeadline } from './neurobench-report.ts';
 
 export const PROFILE_FILES = ['layers.csv', 'steps.csv', 'table.md', 'summary.json'] as const;
 
@@ -103,6 +104,8 @@ export interface ProfileSummary {
     spikesPerImage: number;
     layers: { layer: string; neurons: number; fires: boolean; spikesPerImage: number; firingRate: number }[];
   };
+  /** NeuroBench-compatible metrics (details and definitions in neurobench.json). */
+  neurobench?: NeuroBenchHeadline;
 }
 
 export const UNTRAINED_WARNING =

@@ -23,6 +23,8 @@ export interface RunOptions {
   recordCodes?: boolean;
   /** Width of the activation words the encoders read (default: full precision). */
   activationBits?: number;
+  /** Download the input values of these nodes (NeuroBench's effective MACs need the zeros of MAC layers' inputs). */
+  recordInputs?: ReadonlySet<string>;
 }
 
 export interface BatchRun {
@@ -30,6 +32,8 @@ export interface BatchRun {
   logits: tf.Tensor2D;
   /** Spike codes per STEB node, NHWC order over the batch (bit t-1 = s(t)). */
   codes: Map<string, Int32Array>;
+  /** Input values of the nodes named in RunOptions.recordInputs, NHWC order over the batch. */
+  inputs: Map<string, Float32Array>;
 }
 
 function weightParams(w: NetworkWeights, name: string): WeightLayerParams {
@@ -109,12 +113,14 @@ export function forwardBatch(g: Graph, shapes: ShapeMap, w: NetworkWeights, inpu
   const remaining = new Map<string, number>([...readers].map(([k, v]) => [k, v.length]));
   const values = new Map<string, tf.Tensor>([[g.nodes[0].name, input]]);
   const codes = new Map<string, Int32Array>();
+  const recorded = new Map<string, Float32Array>();
   for (const n of g.nodes.slice(1)) {
     const ins = n.inputs.map((src) => {
       const v = values.get(src);
       if (!v) throw new Error(`value of "${src}" is missing`);
       return v;
     });
+    if (opts.recordInputs?.has(n.name)) recorded.set(n.name, Float32Array.from(ins[0].dataSync() as Float32Array));
     values.set(n.name, tf.tidy(() => apply(n, ins, w, opts, codes)));
     for (const src of n.inputs) {
       const left = (remaining.get(src) ?? 1) - 1;
@@ -128,5 +134,5 @@ export function forwardBatch(g: Graph, shapes: ShapeMap, w: NetworkWeights, inpu
   const logits = values.get(g.output);
   if (!logits) throw new Error(`output "${g.output}" was not computed`);
   for (const [name, v] of values) if (name !== g.output && name !== g.nodes[0].name) v.dispose();
-  return { logits: logits as tf.Tensor2D, codes };
+  return { logits: logits as tf.Tensor2D, codes, inputs: recorded };
 }

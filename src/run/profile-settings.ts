@@ -40,6 +40,8 @@ export interface ProfileFlags extends InputFlags, StcbSettings {
   lifModel?: string;
   /** LIF settings given on the command line (seeded LIF networks). */
   lif?: Partial<LifSettings>;
+  /** --scalesim: FC rows as dense MAC layers ('mac', the default) or STCB layers. */
+  fcRows?: 'mac' | 'stcb';
 }
 
 /** The flags that define a run's numbers (output and display flags left out). */

@@ -17,6 +17,8 @@ import type { ImageSet } from './inputs.ts';
 import { thresholds, validateSettings, type StcbSettings } from '../stcb/schedule.ts';
 import { checkBits, type QuantSpec } from '../stcb/quantize.ts';
 import { disposeQuantized, quantizeNetworkWeights } from '../model/quantize.ts';
+import { NeuroBenchCollector } from './neurobench-run.ts';
+import type { NeuroBenchMetrics } from '../counts/neurobench.ts';
 
 export interface ProfileOptions extends StcsnnOptions {
   settings: StcbSettings;
@@ -42,6 +44,8 @@ export interface ProfileRun {
   tracedCounts?: NetworkCounts;
   /** Top-1 accuracy when the images have labels. */
   accuracy?: number;
+  /** NeuroBench-compatible metrics of the run (counts/neurobench.ts). */
+  neurobench: NeuroBenchMetrics;
   /** Wall time of the forward passes and counting, ms. */
   elapsedMs: number;
 }
@@ -75,12 +79,14 @@ function runProfile(model: Graph, weights: NetworkWeights, input: ImageSet, opts
   const stats = new Map<string, SpikeStats>(spiking.map((g) => [g.layer, { spikes: [], acs: [] }]));
   const traceCodes = new Map<string, Uint32Array[]>(spiking.map((g) => [g.encoder, []]));
   let correct = 0;
+  const bench = new NeuroBenchCollector(graph, shapes, weights, spiking, T, opts.quantization?.weightBits);
 
   for (let first = 0; first < n; first += opts.batch) {
     const count = Math.min(opts.batch, n - first);
     const x = tf.tensor4d(input.images.subarray(first * per, (first + count) * per), [count, h, w, c]);
     // Untrained weights: batch-norm statistics come from the first batch and are then fixed.
-    const run = forwardBatch(graph, shapes, weights, x, { settings: opts.settings, calibrateBatchNorm: !weights.trained, activationBits: opts.quantization?.activationBits });
+    const run = forwardBatch(graph, shapes, weights, x, { settings: opts.settings, calibrateBatchNorm: !weights.trained, activationBits: opts.quantization?.activationBits, recordInputs: bench.macLayerNames });
+    bench.addBatch(run.codes, run.inputs, count);
     x.dispose();
     if (input.labels) {
       const predicted = tf.tidy(() => tf.argMax(run.logits, 1)).dataSync();
@@ -127,6 +133,7 @@ function runProfile(model: Graph, weights: NetworkWeights, input: ImageSet, opts
   return {
     graph, shapes, counts, trace, tracedCounts,
     accuracy: input.labels ? correct / n : undefined,
+    neurobench: bench.metrics(counts, input.labels ? correct / n : undefined),
     elapsedMs: performance.now() - start,
   };
 }

@@ -13,7 +13,10 @@
  *   rate (Bernoulli), from a seeded generator, so a run is reproducible; they are not the spikes of
  *   a trained network;
  * - the first row stays a MAC layer (it reads the raw input, DESIGN.md section 2) unless
- *   `firstLayerMac` is false.
+ *   `firstLayerMac` is false;
+ * - FC rows (SCALE-Sim writes a fully connected layer as a 1x1 IFMAP with a 1x1 filter, Channels =
+ *   inputs, Num Filter = outputs) are real-valued MAC layers by default, as a network's classifier is
+ *   (DESIGN.md section 2); `fcRows: 'stcb'` makes them STCBs reading synthetic spikes.
  * Optional columns accepted: `Stride Width` after `Strides` (then `Strides` is the stride height,
  * as in SCALE-Sim's own writer) and `Sparsity` (SCALE-Sim v3 weight sparsity, ignored here).
  * Depthwise rows (SCALE-Sim expands names containing `DP` per channel) and the GEMM (M, N, K)
@@ -156,6 +159,11 @@ export function rowGeometry(r: ScaleSimRow): LayerGeometry {
   };
 }
 
+/** How FC rows import: as dense MAC layers (default) or as STCB layers. */
+export const SCALESIM_FC_ROWS = ['mac', 'stcb'] as const;
+export type ScaleSimFcRows = (typeof SCALESIM_FC_ROWS)[number];
+export const DEFAULT_SCALESIM_FC_ROWS: ScaleSimFcRows = 'mac';
+
 export interface ScaleSimImportOptions {
   /**
    * Probability that an input neuron spikes at one step: one value for every spiking layer, or one
@@ -166,6 +174,8 @@ export interface ScaleSimImportOptions {
   seed: number;
   /** Keep the first row a MAC layer on the raw input (default true). */
   firstLayerMac?: boolean;
+  /** FC rows (1x1 IFMAP, 1x1 filter): real-valued MAC layers ('mac', the default) or STCBs ('stcb'). */
+  fcRows?: ScaleSimFcRows;
   /** Images of synthetic spikes (default 1). */
   images?: number;
   /** Threshold schedule recorded in the trace (matters for CAB multiplies vs shifts); default the paper's. */
@@ -199,6 +209,12 @@ export const SCALESIM_ASSUMPTIONS: readonly string[] = [
   'Rows are independent layers: each spiking row has its own encoder and its own synthetic spikes.',
   'Spikes are synthetic: each input neuron spikes at each step independently with the given firing rate (seeded Bernoulli draws), not the activity of a trained network.',
 ];
+
+/** What the report says about FC rows, per import choice. */
+const FC_ASSUMPTION: Record<ScaleSimFcRows, string> = {
+  mac: 'FC rows (1x1 IFMAP, 1x1 filter) are real-valued MAC layers, like a network\'s classifier (--fc-rows stcb makes them STCBs); their firing rates are unused.',
+  stcb: 'FC rows (1x1 IFMAP, 1x1 filter) are STCB layers reading synthetic spikes (--fc-rows stcb).',
+};
 
 function rateFor(opts: ScaleSimImportOptions, rows: readonly ScaleSimRow[], i: number): number {
   const r = opts.firingRate ?? DEFAULT_SCALESIM_FIRING_RATE;
@@ -244,6 +260,8 @@ export function scaleSimTrace(rows: readonly ScaleSimRow[], opts: ScaleSimImport
   const images = opts.images ?? 1;
   if (!Number.isInteger(images) || images < 1) throw new ScaleSimError(`images must be a positive integer, got ${images}`);
   const firstMac = opts.firstLayerMac ?? true;
+  const fcRows = opts.fcRows ?? DEFAULT_SCALESIM_FC_ROWS;
+  if (!(SCALESIM_FC_ROWS as readonly string[]).includes(fcRows)) throw new ScaleSimError(`fcRows must be ${SCALESIM_FC_ROWS.join(' or ')}, got ${String(fcRows)}`);
   const schedule = opts.schedule ?? PAPER_DEFAULTS.schedule;
   const v = thresholds({ timesteps: T, vth0: opts.vth0 ?? PAPER_DEFAULTS.vth0, tau: opts.tau ?? PAPER_DEFAULTS.tau, schedule });
   if (Array.isArray(opts.firingRate) && opts.firingRate.length !== rows.length) {
@@ -256,7 +274,7 @@ export function scaleSimTrace(rows: readonly ScaleSimRow[], opts: ScaleSimImport
   const described: ScaleSimLayerDescription[] = [];
   rows.forEach((r, i) => {
     const g = rowGeometry(r);
-    const mac = firstMac && i === 0;
+    const mac = (firstMac && i === 0) || (g.op === 'dense' && fcRows === 'mac');
     const rate = mac ? null : rateFor(opts, rows, i);
     const shape = `${g.inH}x${g.inW}x${g.inC} -> ${g.outH}x${g.outW}x${g.outC}, ${g.kernelH}x${g.kernelW}/${g.strideH === g.strideW ? g.strideH : `${g.strideH}x${g.strideW}`}`;
     described.push({ layer: r.name, line: r.line, kind: mac ? 'mac' : 'stcb', shape, denseMacs: denseMacs(g), firingRate: rate });
@@ -273,7 +291,10 @@ export function scaleSimTrace(rows: readonly ScaleSimRow[], opts: ScaleSimImport
       network, images, timesteps: T, schedule, thresholds: [...v], layers, macLayers,
       order: rows.map((r) => r.name),
     },
-    description: { file, network, layers: described, assumptions: [...SCALESIM_ASSUMPTIONS] },
+    description: {
+      file, network, layers: described,
+      assumptions: [...SCALESIM_ASSUMPTIONS, ...(rows.some((r) => rowGeometry(r).op === 'dense') ? [FC_ASSUMPTION[fcRows]] : [])],
+    },
   };
 }
 

@@ -189,6 +189,24 @@ test('loadDataset: IDX files in a sub-folder of --data-dir, scaled to [0, 1], li
   t.is(loadDataset('mnist', 'train', { dataDir: plain }).shape[0], 5);
 });
 
+test('loadDataset: MNIST without files says that no Debian package has it, where to download the IDX files and where to put them', (t) => {
+  const dir = tmp();
+  const saved = process.env.STCSIM_DATA_DIR;
+  delete process.env.STCSIM_DATA_DIR;
+  try {
+    const err = t.throws(() => loadDataset('mnist', 'test', { dataDir: dir }), { instanceOf: DatasetNotFoundError });
+    const m = err?.message ?? '';
+    t.regex(m, /mnist \(test split\) not found: looked for t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte in/);
+    t.true(m.includes(`  - ${dir}\n`) && m.includes(`  - ${join(dir, 'MNIST/raw')}\n`));
+    t.regex(m, /no Debian\/Ubuntu package ships MNIST/);
+    for (const f of ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']) t.true(m.includes(f), f);
+    t.regex(m, /https:\/\/yann\.lecun\.com\/exdb\/mnist\//);
+    t.regex(m, /--data-dir DIR/);
+  } finally {
+    if (saved !== undefined) process.env.STCSIM_DATA_DIR = saved;
+  }
+});
+
 test('loadDataset: CIFAR-10 batches are concatenated', (t) => {
   const dir = tmp();
   const hwc = Uint8Array.from({ length: 2 * CIFAR_PIXELS }, (_, i) => i % 200);

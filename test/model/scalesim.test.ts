@@ -37,8 +37,9 @@ test('parses the fixture: names, lines, geometry of valid convolutions', (t) => 
   const { trace, description } = importScaleSimTopology(FIXTURE, { timesteps: 4, seed: 1 });
   t.is(trace.network, 'tiny-cifar');
   t.deepEqual(trace.order, EXPECTED.map((e) => e[0]));
-  t.deepEqual(trace.macLayers.map((l) => l.layer), ['Conv1']);
-  t.is(trace.layers.length, EXPECTED.length - 1);
+  // The first row and the FC row (1x1 IFMAP, 1x1 filter) are MAC layers by default.
+  t.deepEqual(trace.macLayers.map((l) => l.layer), ['Conv1', 'FC']);
+  t.is(trace.layers.length, EXPECTED.length - 2);
   const all = [...trace.macLayers, ...trace.layers];
   for (const e of EXPECTED) {
     const [name, h, w, kh, kw, c, f, s] = e;
@@ -66,7 +67,7 @@ test('dense MACs per layer equal the closed form; spike codes have the right len
 
 test('firing rate 1: every neuron spikes every step, exact ACs = T * dense MACs (valid convs)', (t) => {
   const T = 5;
-  const { trace } = importScaleSimTopology(FIXTURE, { timesteps: T, seed: 2, firingRate: 1 });
+  const { trace } = importScaleSimTopology(FIXTURE, { timesteps: T, seed: 2, firingRate: 1, fcRows: 'stcb' });
   const counts = traceCounts(trace);
   for (const [i, e] of EXPECTED.entries()) {
     if (i === 0) continue;
@@ -93,7 +94,7 @@ test('firing rate 0 gives no spikes and no ACs; per-row rates apply to their row
 
 test('exact ACs at rate 0.3 equal a per-synapse brute force on the small layers', (t) => {
   const T = 4;
-  const { trace } = importScaleSimTopology(FIXTURE, { timesteps: T, seed: 11, firingRate: 0.3 });
+  const { trace } = importScaleSimTopology(FIXTURE, { timesteps: T, seed: 11, firingRate: 0.3, fcRows: 'stcb' });
   for (const l of trace.layers.filter((x) => ['Conv4', 'Conv5', 'Conv6', 'FC'].includes(x.layer))) {
     t.deepEqual(spikeStats(l, l.codes, 1, T).acs[0], bruteForce(l, 0, T).acsPerStep, l.layer);
   }
@@ -110,8 +111,26 @@ test('seeded: same seed gives the same codes, another seed other codes; rate is 
   t.true(Math.abs(counts.layers[1].firingRate - 0.2) < 0.006);
 });
 
+test('FC rows import as dense MAC layers by default and as STCB layers with fcRows stcb; the report says which', (t) => {
+  const mac = importScaleSimTopology(FIXTURE, { timesteps: 4, seed: 1, firingRate: 0.5 });
+  const fcMac = traceCounts(mac.trace).layers.find((l) => l.layer === 'FC');
+  t.is(fcMac?.kind, 'mac-dense');
+  t.is(fcMac?.macs, 512 * 10);
+  t.is(fcMac?.acExact, 0);
+  t.is(mac.description.layers.find((l) => l.layer === 'FC')?.kind, 'mac');
+  t.true(mac.description.assumptions.some((a) => a.startsWith('FC rows (1x1 IFMAP, 1x1 filter) are real-valued MAC layers')));
+  const stcb = importScaleSimTopology(FIXTURE, { timesteps: 4, seed: 1, firingRate: 0.5, fcRows: 'stcb' });
+  const fcStcb = traceCounts(stcb.trace).layers.find((l) => l.layer === 'FC');
+  t.is(fcStcb?.kind, 'stcb-dense');
+  t.is(fcStcb?.macs, 0);
+  t.true((fcStcb?.acExact ?? 0) > 0);
+  // Rows before FC draw the same spikes either way.
+  t.deepEqual(Array.from(stcb.trace.layers[0].codes), Array.from(mac.trace.layers[0].codes));
+  t.true(stcb.description.assumptions.some((a) => a.includes('STCB layers reading synthetic spikes')));
+});
+
 test('firstLayerMac false makes every row spiking; thresholds follow the schedule', (t) => {
-  const { trace } = importScaleSimTopology(FIXTURE, { timesteps: 3, seed: 1, firstLayerMac: false, schedule: 'pow2', vth0: 1 });
+  const { trace } = importScaleSimTopology(FIXTURE, { timesteps: 3, seed: 1, firstLayerMac: false, fcRows: 'stcb', schedule: 'pow2', vth0: 1 });
   t.is(trace.macLayers.length, 0);
   t.is(trace.layers[0].layer, 'Conv1');
   t.deepEqual(trace.thresholds, [1, 0.5, 0.25]);
