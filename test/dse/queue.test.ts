@@ -1,0 +1,129 @@
+/**
+ * The queued executor against real components: a redis-server of its own on a free port, `stcsim
+ * worker` processes (the CLI, started as subprocesses), and the SQLite store. One worker is killed
+ * (SIGKILL) mid-sweep and Redis is restarted with jobs in it; the final dse.csv must equal the local
+ * executor's byte for byte, for a first sweep and for a second, different sweep into the same folder.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { queueExecutor } from '../../src/dse/queue.ts';
+import { runDse, type DseProgress } from '../../src/dse/run.ts';
+import { cpuBackend } from '../helpers.ts';
+import { testWithTool } from '../tools.ts';
+import { readRows, smallnetSweep, tempDir } from './support.ts';
+import test from 'ava';
+
+test.before(cpuBackend);
+
+const REDIS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A throw-away redis-server (no snapshot, no append-only file: a restart starts empty). */
+async function startRedis(bin: string, port: number): Promise<ChildProcess> {
+  const p = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  for (let i = 0; i < 100; i++) {
+    try {
+      await probe.connect();
+      await probe.ping();
+      probe.disconnect();
+      return p;
+    } catch {
+      await sleep(50);
+    }
+  }
+  probe.disconnect();
+  throw new Error(`redis-server did not start on port ${port}`);
+}
+
+async function stop(p: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (p.exitCode !== null || p.signalCode !== null) return;
+  const exited = new Promise<void>((r) => p.once('exit', () => r()));
+  p.kill(signal);
+  await exited;
+}
+
+/** `stcsim worker` as its own process (the CLI from src/ through tsx), one job at a time, a 2 s lock. */
+function startWorker(url: string, traces: string): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker', '--queue', url, '--concurrency', '1', '--lock-ms', '2000', '--traces', traces, '--backend', 'cpu', '--quiet'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+const FIRST = ['timesteps=2,4', 'ac_lanes=16,64,256', 'node=45,7'];
+const SECOND = ['timesteps=4', 'ac_lanes=32,128', 'clock=500 MHz,1 GHz'];
+
+testWithTool(REDIS, 'redis-server not found (apt-get install -y redis-server)', 'a queued sweep with a worker killed mid-sweep and a Redis restart equals the local sweep row for row', async (t, bin) => {
+  t.timeout(120_000);
+  const port = await freePort();
+  const url = `redis://127.0.0.1:${port}/0`;
+  let redis = await startRedis(bin, port);
+  const workers: ChildProcess[] = [];
+  try {
+    const local = tempDir('queue-local');
+    const queued = tempDir('queue-queued');
+    const traces = tempDir('queue-traces');
+    const images = { seed: 3, images: 4 };
+
+    // Sweep 1: two workers; the first is killed once a few points are done, holding a job (its lock
+    // expires and the other worker's stalled-job check puts the job back).
+    workers.push(startWorker(url, traces), startWorker(url, traces));
+    let killed = false;
+    const onProgress = (p: DseProgress): void => {
+      if (!killed && p.done >= 3) {
+        killed = true;
+        workers[0].kill('SIGKILL');
+      }
+    };
+    const q1 = await runDse(smallnetSweep(queued, FIRST, { inputs: images, executor: queueExecutor({ url, pollMs: 50, retryDelayMs: 100 }), onProgress }));
+    const l1 = await runDse(smallnetSweep(local, FIRST, { inputs: images }));
+    t.true(killed, 'the sweep outlived the first worker');
+    t.true(q1.complete && l1.complete);
+    t.is(q1.evaluated, 12);
+    t.deepEqual(q1.failed, []);
+    t.is(readFileSync(q1.dseFile, 'utf8'), readFileSync(l1.dseFile, 'utf8'));
+    t.is(readFileSync(join(queued, 'pareto.csv'), 'utf8'), readFileSync(join(local, 'pareto.csv'), 'utf8'));
+
+    // Sweep 2, a different one into the same folders: every job is enqueued while no worker runs,
+    // then Redis restarts empty. The sweep notices the lost jobs, enqueues them again, and a new
+    // worker finishes; the first sweep's rows (in SQLite) are untouched.
+    await stop(workers[1], 'SIGTERM');
+    let enqueued = false;
+    const restarted = (async () => {
+      while (!enqueued) await sleep(20);
+      await stop(redis, 'SIGKILL');
+      redis = await startRedis(bin, port);
+      workers.push(startWorker(url, traces));
+    })();
+    const q2 = await runDse(smallnetSweep(queued, SECOND, {
+      inputs: images, executor: queueExecutor({ url, pollMs: 50, retryDelayMs: 100 }),
+      onProgress: (p) => { if ((p.waiting ?? 0) >= 4) enqueued = true; },
+    }));
+    await restarted;
+    const l2 = await runDse(smallnetSweep(local, SECOND, { inputs: images }));
+    t.true(q2.complete);
+    t.is(q2.evaluated, 4);
+    t.is(q2.rows, 16, 'the second sweep adds its rows to the first one\'s');
+    t.is(readFileSync(q2.dseFile, 'utf8'), readFileSync(l2.dseFile, 'utf8'));
+    const ids = readRows(q2.dseFile).map((r) => r.id);
+    t.is(new Set(ids).size, 16);
+  } finally {
+    for (const w of workers) await stop(w, 'SIGKILL');
+    await stop(redis, 'SIGKILL');
+  }
+});
