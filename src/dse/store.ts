@@ -65,12 +65,12 @@ export interface SweepRecord {
 }
 
 /**
- * JSON has no NaN or Infinity (a twin the hardware cannot run reports NaN energy): they are stored
- * as {"$number": "NaN"} and read back as numbers, so a row round-trips exactly.
+ * JSON has no NaN, Infinity or -0 (a twin the hardware cannot run reports NaN energy): they are
+ * stored as {"$number": "NaN"} and read back as numbers, so a row round-trips exactly.
  */
 const NON_FINITE = '$number';
 export function encodeRow(row: DseRow): string {
-  return JSON.stringify(row, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { [NON_FINITE]: String(v) } : v));
+  return JSON.stringify(row, (_k, v: unknown) => (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? { [NON_FINITE]: Object.is(v, -0) ? '-0' : String(v) } : v));
 }
 export function decodeRow(json: string): DseRow {
   return JSON.parse(json, (_k, v: unknown) => {
