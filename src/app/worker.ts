@@ -1,10 +1,10 @@
 /**
- * The worker flow as one function: the tfjs backend (a worker records the traces it lacks), then the
- * BullMQ worker of dse/queue-worker.ts until `stop` resolves. Printing is the CLI's job (src/cli/worker.ts).
+ * The worker flow as one function: the BullMQ worker of dse/queue-worker.ts until `stop` resolves;
+ * the tfjs backend starts when the worker first records a trace it lacks. Printing is the CLI's job (src/cli/worker.ts).
  */
-import { initBackend, type BackendChoice } from '../run/backend.ts';
+import type { BackendChoice } from '../run/backend.ts';
 import { startWorker, type WorkerSettings } from '../dse/queue-worker.ts';
-import { defaultWorkers } from '../dse/run.ts';
+import { availableParallelism } from 'node:os';
 
 export interface WorkerCommandOptions {
   /** redis://HOST:PORT/DB, the same URL as the sweep's --queue. */
@@ -23,10 +23,12 @@ export const DEFAULT_LOCK_MS = 60_000;
 
 /** Runs a worker until `stop` resolves, then lets the jobs in progress finish. */
 export async function runWorker(o: WorkerCommandOptions, stop: Promise<void>, onEvent?: WorkerSettings['onEvent']): Promise<void> {
-  await initBackend(o.backend);
   const w = await startWorker({
-    url: o.queue, concurrency: o.concurrency ?? defaultWorkers(), traceDir: o.traces ?? 'reports/traces',
-    lockDurationMs: o.lockDurationMs ?? DEFAULT_LOCK_MS, onEvent,
+    url: o.queue, concurrency: o.concurrency ?? Math.max(1, availableParallelism()), traceDir: o.traces ?? 'reports/traces',
+    lockDurationMs: o.lockDurationMs ?? DEFAULT_LOCK_MS, onEvent, beforeRecording: async () => {
+      const { initBackend } = await import('../run/backend.ts');
+      await initBackend(o.backend);
+    },
   });
   await stop;
   await w.close();

@@ -10,9 +10,9 @@ import type { Job, Worker } from 'bullmq';
 import { Piscina } from 'piscina';
 import type { DseRow } from './evaluate.ts';
 import { QUEUE_NAME, redisConnection, type PointJob } from './queue.ts';
-import { WORKER_URL } from './run.ts';
+import { WORKER_URL } from './worker-url.ts';
 import { encodeRow } from './store.ts';
-import { ensureTrace, type RecordedTrace } from './traces.ts';
+import { findTrace, type RecordedTrace } from './trace-lookup.ts';
 import type { WorkerTask } from './worker.ts';
 
 export interface WorkerSettings {
@@ -29,6 +29,8 @@ export interface WorkerSettings {
   lockDurationMs: number;
   /** Jobs a stalled-job check may put back before the job fails (a worker killed twice on it). */
   maxStalled?: number;
+  /** Called once before the first trace this worker records (initialises the tfjs backend). */
+  beforeRecording?: () => Promise<void>;
   onEvent?: (e: { kind: 'done' | 'failed' | 'error'; id?: string; message?: string }) => void;
 }
 
@@ -41,17 +43,21 @@ export async function startWorker(s: WorkerSettings): Promise<RunningWorker> {
   const { Worker: BullWorker } = await import('bullmq');
   const pool = new Piscina<WorkerTask, DseRow>({ filename: WORKER_URL, maxThreads: s.concurrency, minThreads: s.concurrency });
   const traces = new Map<string, RecordedTrace>();
-  const traceOf = (job: Job<PointJob, string>): RecordedTrace => {
+  let prepared: Promise<void> | undefined;
+  const traceOf = async (job: Job<PointJob, string>): Promise<RecordedTrace> => {
     const { point, recipe } = job.data;
-    let t = traces.get(point.networkKey);
+    let t = traces.get(point.networkKey) ?? findTrace(point.networkKey, s.traceDir);
     if (!t) {
+      // tfjs loads only in a worker that has a trace to record (one reading a shared folder never does).
+      await (prepared ??= s.beforeRecording?.() ?? Promise.resolve());
+      const { ensureTrace } = await import('./traces.ts');
       t = ensureTrace(recipe, point.networkKey, point.network, s.traceDir);
-      traces.set(point.networkKey, t);
     }
+    traces.set(point.networkKey, t);
     return t;
   };
   const worker: Worker<PointJob, string> = new BullWorker<PointJob, string>(QUEUE_NAME, async (job) => {
-    const { file, facts } = traceOf(job);
+    const { file, facts } = await traceOf(job);
     return encodeRow(await pool.run({ point: job.data.point, traceFile: file, facts }));
   }, {
     connection: redisConnection(s.url),

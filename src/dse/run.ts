@@ -11,8 +11,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import type { PaperPreset } from '../energy/paper.ts';
 import { loadTrace } from '../trace/store.ts';
@@ -29,6 +28,7 @@ import type { Axis, SweepValue } from './space.ts';
 import { ResultStore, type FailedPoint } from './store.ts';
 import { ensureTrace, type TraceRecipe } from './traces.ts';
 import type { WorkerTask } from './worker.ts';
+import { WORKER_URL } from './worker-url.ts';
 
 /** Progress of a sweep: points with a result (including earlier runs'), of `total`. */
 export interface DseProgress {
@@ -98,12 +98,6 @@ export interface DseOutcome {
   objectives: Objective[];
   constraints: Constraint[];
 }
-
-/**
- * The worker's entry file beside this one: worker.ts when this module runs from src/ (tsx: tests, bench),
- * worker.js when it runs compiled from dist/ (tsc rewrites import specifiers, not URLs in strings).
- */
-export const WORKER_URL = new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
 
 /** Objectives and constraints resolved against the sweep's columns, so a typo fails before any work. */
 function selection(o: DseOptions, numeric: readonly string[], all: readonly string[], labelled: boolean): { objectives: Objective[]; constraints: Constraint[] } {

@@ -5,7 +5,7 @@
  * that record the same key concurrently write the same bytes; each file is written to a temporary
  * name and renamed into place, so a reader never sees half a file.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { paperEnergy, type PaperPreset } from '../energy/paper.ts';
 import { profileNetwork } from '../run/profile.ts';
@@ -14,6 +14,7 @@ import { saveTrace, traceFile } from '../trace/store.ts';
 import { sha256 } from '../util/hashes.ts';
 import type { NetworkFacts } from './evaluate.ts';
 import type { NetworkSetting } from './point.ts';
+import { findTrace, type RecordedTrace } from './trace-lookup.ts';
 
 /** What recording a trace needs besides the network setting (plain JSON: it travels in queue jobs). */
 export interface TraceRecipe {
@@ -24,28 +25,12 @@ export interface TraceRecipe {
   preset: PaperPreset;
 }
 
-export interface RecordedTrace {
-  file: string;
-  facts: NetworkFacts;
-}
-
-/** The facts file when it is whole and readable; undefined (record again) when absent, empty or cut. */
-function readFacts(file: string): NetworkFacts | undefined {
-  if (!existsSync(file)) return undefined;
-  try {
-    const facts = JSON.parse(readFileSync(file, 'utf8')) as NetworkFacts;
-    return typeof facts === 'object' && facts !== null && typeof facts.paperSnnPJ === 'number' ? facts : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Records (or reuses) the trace and facts of the network setting `key` in `dir`. */
+/** Records (or reuses) the trace and facts of the network setting `key` in `dir` (needs the tfjs backend initialised). */
 export function ensureTrace(recipe: TraceRecipe, key: string, network: NetworkSetting, dir: string): RecordedTrace {
+  const known = findTrace(key, dir);
+  if (known) return known;
   const file = traceFile(dir, key);
   const factsFile = join(dir, `${key}.json`);
-  const known = existsSync(file) ? readFacts(factsFile) : undefined;
-  if (known) return { file, facts: known };
   // Fresh weights per setting: untrained zoo weights calibrate batch norm on the run itself.
   const { model, images } = prepareRun(recipe.model, recipe.inputs);
   // A worker on another machine reads its own copy of the images: refuse a copy that differs from

@@ -37,6 +37,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 async function startRedis(bin: string, port: number): Promise<ChildProcess> {
   const p = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => undefined);
   for (let i = 0; i < 100; i++) {
     try {
       await probe.connect();
@@ -58,15 +59,19 @@ async function stop(p: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   await exited;
 }
 
-/** `stcsim worker` as its own process (the CLI from src/ through tsx), one job at a time, a 2 s lock. */
-function startWorker(url: string, traces: string): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker', '--queue', url, '--concurrency', '1', '--lock-ms', '2000', '--traces', traces, '--backend', 'cpu', '--quiet'], {
+/**
+ * `stcsim worker` as its own process (the CLI from src/ through tsx), one job at a time. A short
+ * lock makes a killed worker's job come back within seconds; a worker that records a trace (main
+ * thread, no lock renewal meanwhile) gets a longer one.
+ */
+function startWorker(url: string, traces: string, lockMs: number): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker', '--queue', url, '--concurrency', '1', '--lock-ms', String(lockMs), '--traces', traces, '--backend', 'cpu', '--quiet'], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
 
 const FIRST = ['timesteps=2,4', 'ac_lanes=16,64,256', 'node=45,7'];
-const SECOND = ['timesteps=4', 'ac_lanes=32,128', 'clock=500 MHz,1 GHz'];
+const SECOND = ['timesteps=3', 'ac_lanes=32,128', 'clock=500 MHz,1 GHz'];
 
 testWithTool(REDIS, 'redis-server not found (apt-get install -y redis-server)', 'a queued sweep with a worker killed mid-sweep and a Redis restart equals the local sweep row for row', async (t, bin) => {
   t.timeout(120_000);
@@ -77,22 +82,26 @@ testWithTool(REDIS, 'redis-server not found (apt-get install -y redis-server)', 
   try {
     const local = tempDir('queue-local');
     const queued = tempDir('queue-queued');
-    const traces = tempDir('queue-traces');
     const images = { seed: 3, images: 4 };
+    const t0 = performance.now();
+    const lap = (what: string): void => t.log(`${what}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-    // Sweep 1: two workers; the first is killed once a few points are done, holding a job (its lock
-    // expires and the other worker's stalled-job check puts the job back).
-    workers.push(startWorker(url, traces), startWorker(url, traces));
-    let killed = false;
+    // Sweep 1: two workers reading the traces from a shared folder (the local run's); the first is
+    // killed once a few points are done, holding a job (its lock expires and the other worker's
+    // stalled-job check puts the job back).
+    workers.push(startWorker(url, join(local, 'traces'), 2000), startWorker(url, join(local, 'traces'), 2000));
+    const l1 = await runDse(smallnetSweep(local, FIRST, { inputs: images }));
+    lap('local sweep 1');
+    let doneAtKill = -1;
     const onProgress = (p: DseProgress): void => {
-      if (!killed && p.done >= 3) {
-        killed = true;
+      if (doneAtKill < 0 && p.done >= 3) {
+        doneAtKill = p.done;
         workers[0].kill('SIGKILL');
       }
     };
     const q1 = await runDse(smallnetSweep(queued, FIRST, { inputs: images, executor: queueExecutor({ url, pollMs: 50, retryDelayMs: 100 }), onProgress }));
-    const l1 = await runDse(smallnetSweep(local, FIRST, { inputs: images }));
-    t.true(killed, 'the sweep outlived the first worker');
+    lap('queued sweep 1');
+    t.true(doneAtKill >= 3 && doneAtKill < 12, `the first worker was killed mid-sweep (${doneAtKill} of 12 done)`);
     t.true(q1.complete && l1.complete);
     t.is(q1.evaluated, 12);
     t.deepEqual(q1.failed, []);
@@ -101,20 +110,22 @@ testWithTool(REDIS, 'redis-server not found (apt-get install -y redis-server)', 
 
     // Sweep 2, a different one into the same folders: every job is enqueued while no worker runs,
     // then Redis restarts empty. The sweep notices the lost jobs, enqueues them again, and a new
-    // worker finishes; the first sweep's rows (in SQLite) are untouched.
+    // worker finishes, recording the new network setting's trace itself in its own folder; the
+    // first sweep's rows (in SQLite) are untouched.
     await stop(workers[1], 'SIGTERM');
     let enqueued = false;
     const restarted = (async () => {
       while (!enqueued) await sleep(20);
       await stop(redis, 'SIGKILL');
       redis = await startRedis(bin, port);
-      workers.push(startWorker(url, traces));
+      workers.push(startWorker(url, tempDir('queue-traces'), 30_000));
     })();
     const q2 = await runDse(smallnetSweep(queued, SECOND, {
       inputs: images, executor: queueExecutor({ url, pollMs: 50, retryDelayMs: 100 }),
       onProgress: (p) => { if ((p.waiting ?? 0) >= 4) enqueued = true; },
     }));
     await restarted;
+    lap('queued sweep 2');
     const l2 = await runDse(smallnetSweep(local, SECOND, { inputs: images }));
     t.true(q2.complete);
     t.is(q2.evaluated, 4);
