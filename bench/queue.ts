@@ -1,0 +1,122 @@
+/**
+ * Queue scaling benchmark (issue 14): one hardware sweep over a recorded smallnet trace, evaluated by
+ * the local executor (1 thread, and one per CPU) and through Redis by 1, 2 and 4 `stcsim worker`
+ * processes (one job at a time each). Workers are started and ready before each timed sweep, and
+ * read the trace from the local run's folder, so the times are evaluation + queue traffic only.
+ * The per-point queue overhead is (1-worker queue time - 1-thread local time) / points.
+ * Needs redis-server and a built dist/ (`npm run bench -- --only=queue` builds it).
+ *   npm run build && npx tsx bench/queue.ts     or     npm run bench -- --only=queue
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { queueExecutor } from '../src/dse/queue.ts';
+import { defaultWorkers, runDse, type DseOptions } from '../src/dse/run.ts';
+import { parseSweep } from '../src/dse/space.ts';
+import { paperPreset } from '../src/energy/paper.ts';
+import { PAPER_DEFAULTS } from '../src/stcb/schedule.ts';
+
+const REDIS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p));
+const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** 400 points: 10 x 5 x 4 x 2 over one network setting (smallnet, 2 synthetic images, T=4). */
+const AXES = ['ac_lanes=16,32,64,128,256,512,1024,2048,4096,8192', 'encoder_lanes=4,8,16,32,64', 'cab_lanes=16,32,64,128', 'node=45,7'];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function sweep(out: string, extra: Partial<DseOptions> = {}): DseOptions {
+  return {
+    model: 'smallnet', inputs: { seed: 3, images: 2 }, settings: { ...PAPER_DEFAULTS }, spikingClassifier: false,
+    preset: paperPreset('int32-45nm'), accelerator: 'stcb-default', node: 45, axes: AXES.map(parseSweep), out, batch: 16, workers: 1, ...extra,
+  };
+}
+
+/** Starts `n` workers and resolves once each has printed that it is waiting for points. */
+async function startWorkers(n: number, url: string, traces: string): Promise<ChildProcess[]> {
+  const procs = Array.from({ length: n }, () => spawn(process.execPath, [CLI, 'worker', '--queue', url, '--concurrency', '1', '--traces', traces, '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] }));
+  await Promise.all(procs.map((p) => new Promise<void>((resolve, reject) => {
+    p.stderr?.on('data', (d: Buffer) => { if (d.toString().includes('waiting for points')) resolve(); });
+    p.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+  })));
+  // The BullMQ worker connects after the line is printed: give it a moment to block on the queue.
+  await sleep(500);
+  return procs;
+}
+
+export async function benchQueue(): Promise<Record<string, number | string>> {
+  if (!REDIS) return { skipped: 'redis-server not found (apt-get install -y redis-server)' };
+  if (!existsSync(CLI)) return { skipped: 'dist/cli/main.js not built (npm run build)' };
+  const port = await freePort();
+  const redis = spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const dirs: string[] = [];
+  const dir = (name: string): string => {
+    const d = mkdtempSync(join(tmpdir(), `stcsim-bench-queue-${name}-`));
+    dirs.push(d);
+    return d;
+  };
+  try {
+    const probe = new Redis({ port, host: '127.0.0.1' });
+    await probe.ping();
+    probe.disconnect();
+    // Record the trace once (untimed); every timed sweep reads it.
+    const traced = dir('trace');
+    await runDse(sweep(traced, { axes: [parseSweep('ac_lanes=16')] }));
+    const traces = join(traced, 'traces');
+    const timed = async (o: DseOptions): Promise<{ s: number; points: number }> => {
+      const t0 = performance.now();
+      const r = await runDse(o);
+      if (!r.complete || r.evaluated !== r.points.length) throw new Error('bench sweep did not evaluate every point');
+      return { s: (performance.now() - t0) / 1000, points: r.points.length };
+    };
+    const withTraces = (out: string): string => {
+      // The local executor reads <out>/traces: give it the recorded one.
+      cpSync(traces, join(out, 'traces'), { recursive: true });
+      return out;
+    };
+    const local1 = await timed(sweep(withTraces(dir('local1')), { workers: 1 }));
+    const localN = await timed(sweep(withTraces(dir('localN')), { workers: defaultWorkers() }));
+    const result: Record<string, number | string> = {
+      points: local1.points, cpus: defaultWorkers(),
+      local_1_thread_s: round(local1.s), local_1_thread_points_per_s: round(local1.points / local1.s),
+      [`local_${defaultWorkers()}_threads_s`]: round(localN.s), [`local_${defaultWorkers()}_threads_points_per_s`]: round(localN.points / localN.s),
+    };
+    let db = 1;
+    for (const n of [1, 2, 4]) {
+      const url = `redis://127.0.0.1:${port}/${db++}`;
+      const workers = await startWorkers(n, url, traces);
+      try {
+        const q = await timed(sweep(dir(`queue${n}`), { executor: queueExecutor({ url }) }));
+        result[`queue_${n}_workers_s`] = round(q.s);
+        result[`queue_${n}_workers_points_per_s`] = round(q.points / q.s);
+        if (n === 1) result.queue_overhead_ms_per_point = round(((q.s - local1.s) / q.points) * 1000);
+      } finally {
+        for (const w of workers) w.kill('SIGTERM');
+      }
+    }
+    return result;
+  } finally {
+    redis.kill('SIGKILL');
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+const round = (x: number): number => Number(x.toFixed(2));
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { initBackend } = await import('../src/run/backend.ts');
+  await initBackend('cpu');
+  console.log(JSON.stringify({ bench: 'dse_queue', ...(await benchQueue()) }));
+}
