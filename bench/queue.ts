@@ -3,12 +3,13 @@
  * the local executor (1 thread, and one per CPU) and through Redis by 1, 2 and 4 `stcsim worker`
  * processes (one job at a time each). Workers are started and ready before each timed sweep, and
  * read the trace from the local run's folder, so the times are evaluation + queue traffic only.
- * The per-point queue overhead is (1-worker queue time - 1-thread local time) / points.
+ * The per-point queue overhead is (1-worker queue time - 1-thread local time) / points, in wall time
+ * and in CPU time (this process + workers + redis-server, from /proc: robust to other load).
  * Needs redis-server and a built dist/ (`npm run bench -- --only=queue` builds it).
  *   npm run build && npx tsx bench/queue.ts     or     npm run bench -- --only=queue
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,11 +76,15 @@ export async function benchQueue(): Promise<Record<string, number | string>> {
     const traced = dir('trace');
     await runDse(sweep(traced, { axes: [parseSweep('ac_lanes=16')] }));
     const traces = join(traced, 'traces');
-    const timed = async (o: DseOptions): Promise<{ s: number; points: number }> => {
+    /** Wall seconds, and CPU seconds of this process plus the `others` (workers, redis-server). */
+    const timed = async (o: DseOptions, others: readonly number[] = []): Promise<{ s: number; cpu: number; points: number }> => {
+      const c0 = ownCpu() + others.reduce((a, pid) => a + cpuSeconds(pid), 0);
       const t0 = performance.now();
       const r = await runDse(o);
+      const s = (performance.now() - t0) / 1000;
+      const cpu = ownCpu() + others.reduce((a, pid) => a + cpuSeconds(pid), 0) - c0;
       if (!r.complete || r.evaluated !== r.points.length) throw new Error('bench sweep did not evaluate every point');
-      return { s: (performance.now() - t0) / 1000, points: r.points.length };
+      return { s, cpu, points: r.points.length };
     };
     const withTraces = (out: string): string => {
       // The local executor reads <out>/traces: give it the recorded one.
@@ -91,6 +96,7 @@ export async function benchQueue(): Promise<Record<string, number | string>> {
     const result: Record<string, number | string> = {
       points: local1.points, cpus: defaultWorkers(),
       local_1_thread_s: round(local1.s), local_1_thread_points_per_s: round(local1.points / local1.s),
+      local_1_thread_cpu_ms_per_point: round((local1.cpu / local1.points) * 1000),
       [`local_${defaultWorkers()}_threads_s`]: round(localN.s), [`local_${defaultWorkers()}_threads_points_per_s`]: round(localN.points / localN.s),
     };
     let db = 1;
@@ -98,10 +104,16 @@ export async function benchQueue(): Promise<Record<string, number | string>> {
       const url = `redis://127.0.0.1:${port}/${db++}`;
       const workers = await startWorkers(n, url, traces);
       try {
-        const q = await timed(sweep(dir(`queue${n}`), { executor: queueExecutor({ url }) }));
+        const q = await timed(sweep(dir(`queue${n}`), { executor: queueExecutor({ url }) }), [redis.pid as number, ...workers.map((w) => w.pid as number)]);
         result[`queue_${n}_workers_s`] = round(q.s);
         result[`queue_${n}_workers_points_per_s`] = round(q.points / q.s);
-        if (n === 1) result.queue_overhead_ms_per_point = round(((q.s - local1.s) / q.points) * 1000);
+        result[`queue_${n}_workers_cpu_ms_per_point`] = round((q.cpu / q.points) * 1000);
+        if (n === 1) {
+          // Wall time is at the mercy of other load on the machine; CPU time (this process, the
+          // worker, redis-server) much less so.
+          result.queue_overhead_wall_ms_per_point = round(((q.s - local1.s) / q.points) * 1000);
+          result.queue_overhead_cpu_ms_per_point = round(((q.cpu - local1.cpu) / q.points) * 1000);
+        }
       } finally {
         for (const w of workers) w.kill('SIGTERM');
       }
@@ -114,6 +126,20 @@ export async function benchQueue(): Promise<Record<string, number | string>> {
 }
 
 const round = (x: number): number => Number(x.toFixed(2));
+
+/** CPU seconds (user + system, all threads) a process has used so far, from /proc (Linux; CLK_TCK 100). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 of stat (utime, stime) are the 12th and 13th after the command name.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds of this process (all threads). */
+const ownCpu = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { initBackend } = await import('../src/run/backend.ts');

@@ -3,12 +3,14 @@
  * worker` processes (the CLI, started as subprocesses), and the SQLite store. One worker is killed
  * (SIGKILL) mid-sweep and Redis is restarted with jobs in it; the final dse.csv must equal the local
  * executor's byte for byte, for a first sweep and for a second, different sweep into the same folder.
+ * A point that fails three times is stored as failed with its error.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { planPoints } from '../../src/dse/plan.ts';
 import { queueExecutor } from '../../src/dse/queue.ts';
 import { runDse, type DseProgress } from '../../src/dse/run.ts';
 import { cpuBackend } from '../helpers.ts';
@@ -113,12 +115,13 @@ testWithTool(REDIS, 'redis-server not found (apt-get install -y redis-server)', 
     // worker finishes, recording the new network setting's trace itself in its own folder; the
     // first sweep's rows (in SQLite) are untouched.
     await stop(workers[1], 'SIGTERM');
+    const ownTraces = tempDir('queue-traces');
     let enqueued = false;
     const restarted = (async () => {
       while (!enqueued) await sleep(20);
       await stop(redis, 'SIGKILL');
       redis = await startRedis(bin, port);
-      workers.push(startWorker(url, tempDir('queue-traces'), 30_000));
+      workers.push(startWorker(url, ownTraces, 30_000));
     })();
     const q2 = await runDse(smallnetSweep(queued, SECOND, {
       inputs: images, executor: queueExecutor({ url, pollMs: 50, retryDelayMs: 100 }),
@@ -133,6 +136,21 @@ testWithTool(REDIS, 'redis-server not found (apt-get install -y redis-server)', 
     t.is(readFileSync(q2.dseFile, 'utf8'), readFileSync(l2.dseFile, 'utf8'));
     const ids = readRows(q2.dseFile).map((r) => r.id);
     t.is(new Set(ids).size, 16);
+
+    // Sweep 3: a point whose trace in the worker's folder is corrupt fails on every attempt; after
+    // the third it is stored as failed with the error, and the sweep ends (incomplete) instead of waiting.
+    const third = smallnetSweep(queued, ['timesteps=5'], { inputs: images, executor: queueExecutor({ url, pollMs: 50, retryDelayMs: 100 }) });
+    const [point] = planPoints(third).points;
+    writeFileSync(join(ownTraces, `${point.networkKey}.trace`), 'not a trace');
+    writeFileSync(join(ownTraces, `${point.networkKey}.json`), readFileSync(join(ownTraces, `${q2.points[0].networkKey}.json`)));
+    const q3 = await runDse(third);
+    lap('queued sweep 3');
+    t.false(q3.complete);
+    t.is(q3.failed.length, 1);
+    t.is(q3.failed[0].id, point.id);
+    t.is(q3.failed[0].attempts, 3);
+    t.regex(q3.failed[0].error, /not a stcsim spike trace/);
+    t.is(q3.rows, 16, 'a failed point has no row; the others stay');
   } finally {
     for (const w of workers) await stop(w, 'SIGKILL');
     await stop(redis, 'SIGKILL');
