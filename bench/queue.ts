@@ -10,33 +10,20 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { freePort, REDIS_MISSING, REDIS_SERVER, startRedis } from '../test/redis.ts';
 import { queueExecutor } from '../src/dse/queue.ts';
 import { defaultWorkers, runDse, type DseOptions } from '../src/dse/run.ts';
 import { parseSweep } from '../src/dse/space.ts';
 import { paperPreset } from '../src/energy/paper.ts';
 import { PAPER_DEFAULTS } from '../src/stcb/schedule.ts';
 
-const REDIS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p));
 const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** 400 points: 10 x 5 x 4 x 2 over one network setting (smallnet, 2 synthetic images, T=4). */
 const AXES = ['ac_lanes=16,32,64,128,256,512,1024,2048,4096,8192', 'encoder_lanes=4,8,16,32,64', 'cab_lanes=16,32,64,128', 'node=45,7'];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function sweep(out: string, extra: Partial<DseOptions> = {}): DseOptions {
   return {
@@ -58,10 +45,10 @@ async function startWorkers(n: number, url: string, traces: string): Promise<Chi
 }
 
 export async function benchQueue(): Promise<Record<string, number | string>> {
-  if (!REDIS) return { skipped: 'redis-server not found (apt-get install -y redis-server)' };
+  if (!REDIS_SERVER) return { skipped: REDIS_MISSING };
   if (!existsSync(CLI)) return { skipped: 'dist/cli/main.js not built (npm run build)' };
   const port = await freePort();
-  const redis = spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const redis = await startRedis(REDIS_SERVER, port);
   const dirs: string[] = [];
   const dir = (name: string): string => {
     const d = mkdtempSync(join(tmpdir(), `stcsim-bench-queue-${name}-`));
@@ -69,9 +56,6 @@ export async function benchQueue(): Promise<Record<string, number | string>> {
     return d;
   };
   try {
-    const probe = new Redis({ port, host: '127.0.0.1' });
-    await probe.ping();
-    probe.disconnect();
     // Record the trace once (untimed); every timed sweep reads it.
     const traced = dir('trace');
     await runDse(sweep(traced, { axes: [parseSweep('ac_lanes=16')] }));

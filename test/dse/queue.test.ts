@@ -6,60 +6,21 @@
  * A point that fails three times is stored as failed with its error.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { planPoints } from '../../src/dse/plan.ts';
 import { queueExecutor } from '../../src/dse/queue.ts';
 import { runDse, type DseProgress } from '../../src/dse/run.ts';
 import { cpuBackend } from '../helpers.ts';
 import { testWithTool } from '../tools.ts';
+import { freePort, REDIS_MISSING, REDIS_SERVER, startRedis, stopProcess } from '../redis.ts';
 import { readRows, smallnetSweep, tempDir } from './support.ts';
 import test from 'ava';
 
 test.before(cpuBackend);
 
-const REDIS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** A throw-away redis-server (no snapshot, no append-only file: a restart starts empty). */
-async function startRedis(bin: string, port: number): Promise<ChildProcess> {
-  const p = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => undefined);
-  for (let i = 0; i < 100; i++) {
-    try {
-      await probe.connect();
-      await probe.ping();
-      probe.disconnect();
-      return p;
-    } catch {
-      await sleep(50);
-    }
-  }
-  probe.disconnect();
-  throw new Error(`redis-server did not start on port ${port}`);
-}
-
-async function stop(p: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (p.exitCode !== null || p.signalCode !== null) return;
-  const exited = new Promise<void>((r) => p.once('exit', () => r()));
-  p.kill(signal);
-  await exited;
-}
+const stop = stopProcess;
 
 /**
  * `stcsim worker` as its own process (the CLI from src/ through tsx), one job at a time. A short
@@ -75,7 +36,7 @@ function startWorker(url: string, traces: string, lockMs: number): ChildProcess 
 const FIRST = ['timesteps=2,4', 'ac_lanes=16,64,256', 'node=45,7'];
 const SECOND = ['timesteps=3', 'ac_lanes=32,128', 'clock=500 MHz,1 GHz'];
 
-testWithTool(REDIS, 'redis-server not found (apt-get install -y redis-server)', 'a queued sweep with a worker killed mid-sweep and a Redis restart equals the local sweep row for row', async (t, bin) => {
+testWithTool(REDIS_SERVER, REDIS_MISSING, 'a queued sweep with a worker killed mid-sweep and a Redis restart equals the local sweep row for row', async (t, bin) => {
   t.timeout(120_000);
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}/0`;
