@@ -35,9 +35,9 @@ export interface PlanOptions {
 }
 
 /**
- * Default bound on the points of one sweep. A planned point holds its accelerator file as JSON
- * (a few kB; measured in docs/scale-out.md), so 10^5 points stay within a few hundred MB of memory;
- * larger sweeps say so explicitly with --max-points.
+ * Default bound on the points of one sweep. Planning holds every point (its accelerator file as
+ * JSON) in memory, so memory grows with the count; the bound stops a sweep that an extra axis made
+ * huge before it fills memory. Larger sweeps say so explicitly with --max-points.
  */
 export const DEFAULT_MAX_POINTS = 100_000;
 
