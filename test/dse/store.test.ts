@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DseRow } from '../../src/dse/evaluate.ts';
 import { runDse } from '../../src/dse/run.ts';
@@ -96,6 +96,21 @@ test('stores of sweeps run apart merge by point id; re-running the whole sweep o
   // The merged folder lists the halves' sweeps first, then the whole one; the whole sweep's rows are the same cells.
   const byId = new Map(readRows(join(merged, 'dse.csv')).map((row) => [row.id, row]));
   for (const row of readRows(join(whole, 'dse.csv'))) t.deepEqual(byId.get(row.id), row);
+});
+
+test('an empty or cut trace facts file is recorded again on resume, not a JSON error', async (t) => {
+  const [cut, full] = ['cut', 'full'].map((n) => tempDir(`store-facts-${n}`));
+  const sweep = ['ac_lanes=16,64,256'];
+  const first = await runDse(smallnetSweep(cut, sweep, { stopAfter: 1 }));
+  t.false(first.complete);
+  const facts = join(cut, 'traces', `${first.points[0].networkKey}.json`);
+  writeFileSync(facts, '');
+  const resumed = await runDse(smallnetSweep(cut, sweep));
+  t.true(resumed.complete);
+  t.is(resumed.evaluated, 2);
+  t.true(JSON.parse(readFileSync(facts, 'utf8')).paperSnnPJ > 0);
+  await runDse(smallnetSweep(full, sweep));
+  t.is(readFileSync(join(cut, 'dse.csv'), 'utf8'), readFileSync(join(full, 'dse.csv'), 'utf8'));
 });
 
 const SQLITE3 = ['/usr/bin/sqlite3', '/usr/local/bin/sqlite3'].find((p) => existsSync(p));
