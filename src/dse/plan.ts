@@ -36,8 +36,8 @@ export interface PlanOptions {
 
 /**
  * Default bound on the points of one sweep. Planning holds every point (its accelerator file as
- * JSON) in memory, so memory grows with the count; the bound stops a sweep that an extra axis made
- * huge before it fills memory. Larger sweeps say so explicitly with --max-points.
+ * JSON) in memory: 2.8 kB per point measured for stcb-default (docs/scale-out.md), so 10^5 points
+ * take about 0.3 GB. Larger sweeps say so explicitly with --max-points.
  */
 export const DEFAULT_MAX_POINTS = 100_000;
 
