@@ -9,13 +9,14 @@
  * into the folder (oldest sweep first, each in point order), so an interrupted-and-resumed sweep
  * leaves the same file as an uninterrupted one, and a different sweep adds its rows.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import type { PaperPreset } from '../energy/paper.ts';
 import { loadTrace } from '../trace/store.ts';
 import { csvHeader, csvHeaderLine, csvRowLine } from '../reports/table.ts';
+import { UsageError } from '../util/errors.ts';
 import { contentHash } from '../util/hashes.ts';
 import { dseColumns, numericHeaders } from './columns.ts';
 import { evaluatePoint, type DseRow } from './evaluate.ts';
@@ -153,10 +154,15 @@ function unionAxes(sweeps: readonly { axes: { key: string; values: SweepValue[] 
 }
 
 export async function runDse(o: DseOptions): Promise<DseOutcome> {
+  const storeFile = join(o.out, 'results.sqlite');
+  // A folder of an stcsim from before the store: its rows live only in dse.csv, which this run would
+  // overwrite (they cannot be read back into rows), so it is refused rather than lost.
+  if (existsSync(join(o.out, 'dse.csv')) && !existsSync(storeFile)) {
+    throw new UsageError(`${join(o.out, 'dse.csv')} was written by an older stcsim (no results.sqlite beside it); move it away or choose another --out`);
+  }
   const plan = planPoints(o);
   const { points } = plan;
   mkdirSync(o.out, { recursive: true });
-  const storeFile = join(o.out, 'results.sqlite');
   const store = new ResultStore(storeFile);
   try {
     store.addSweep({ id: contentHash(points.map((p) => p.id)), axes: o.axes, points: points.map((p) => p.id) });

@@ -77,6 +77,11 @@ test('--max-points refuses a sweep before enumerating or planning it, naming the
   t.true(performance.now() - t0 < 10_000);
   await t.throwsAsync(runDse(smallnetSweep(out, ['timesteps=2,4', 'ac_lanes=16,64,256'], { maxPoints: 5 })), { message: /6 points \(timesteps: 2 x acArray.lanes: 3\), more than --max-points 5/ });
   t.false(existsSync(out), 'nothing was written');
+  // A folder from before the store keeps its rows only in dse.csv: refused, not overwritten.
+  const old = tempDir('store-old');
+  writeFileSync(join(old, 'dse.csv'), 'id,timesteps\nabc,4\n');
+  await t.throwsAsync(runDse(smallnetSweep(old, ['timesteps=2,4'])), { message: /dse\.csv was written by an older stcsim/ });
+  t.is(readFileSync(join(old, 'dse.csv'), 'utf8'), 'id,timesteps\nabc,4\n');
   const ok = await runDse(smallnetSweep(out, ['timesteps=2,4', 'ac_lanes=16,64,256'], { maxPoints: 6 }));
   t.is(ok.points.length, 6);
 });
