@@ -5,6 +5,8 @@
  *   profile_resnet18  profile vs plain forward pass (target: ratio < 2; `npm run profile -- resnet18` < 5 s)
  *   hw_replay         one ResNet18 T=8 trace replay (< 1 s) and 100 hardware models (< 30 s)
  *   dse_1000          1,000-point hardware sweep over one ResNet18 trace (< 5 min)
+ *   dse_queue         (only with --only=queue: needs redis-server) the sweep of bench/queue.ts through
+ *                     the local executor and 1, 2, 4 `stcsim worker` processes; queue overhead < 5 ms/point
  *   startup           compiled CLI: `--version` (< 0.5 s); `npm run profile -- resnet18` vs a plain
  *                     tfjs ResNet18 script (ratio < 1.5)
  * `npm run bench` builds dist/ first (the startup benchmark runs the compiled CLI).
@@ -14,6 +16,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { benchProfile } from './profile.ts';
 import { benchHw, recordResnet18Trace } from './hw.ts';
 import { benchDse } from './dse.ts';
+import { benchQueue } from './queue.ts';
 import { benchStartup, startupVerdict } from './startup.ts';
 import type { BackendChoice } from '../src/run/backend.ts';
 import { initBackend } from '../src/run/backend.ts';
@@ -40,6 +43,7 @@ if (only.has('profile')) record('profile_resnet18', await benchProfile(backend))
 await initBackend(backend);
 if (only.has('hw')) record('hw_replay', benchHw(recordResnet18Trace()));
 if (only.has('dse')) record('dse_1000', await benchDse());
+if (only.has('queue')) record('dse_queue', await benchQueue());
 
 /** Time-like fields compared with the baseline (lower is better). */
 const TIMED = /(_ms|_s|seconds|ratio)(_\d+)?$/;

@@ -10,7 +10,8 @@ import { paperPreset } from '../energy/paper.ts';
 import { initBackend, type BackendChoice } from '../run/backend.ts';
 import type { InputFlags } from '../run/setup.ts';
 import type { StcbSettings } from '../stcb/schedule.ts';
-import { defaultWorkers, runDse, type DseOutcome } from '../dse/run.ts';
+import { defaultWorkers, runDse, type DseOutcome, type DseProgress } from '../dse/run.ts';
+import { checkSweepSize } from '../dse/plan.ts';
 import type { Objective } from '../dse/objectives.ts';
 import { ALIASES, type Axis } from '../dse/space.ts';
 import { mergeSweeps, readSweepFile } from '../dse/sweep-file.ts';
@@ -53,11 +54,17 @@ export interface DseCommandOptions {
   backend: BackendChoice;
   /** PNG/SVG charts of the finished sweep; default true. */
   charts?: boolean;
+  /** redis://HOST:PORT/DB: evaluate through the BullMQ queue by `stcsim worker` processes instead of local threads. */
+  queue?: string;
+  /** Refuse a sweep of more points than this (default DEFAULT_MAX_POINTS). */
+  maxPoints?: number;
 }
 
 export interface DseHooks {
-  /** Points finished (including those found in an earlier run's dse.csv), of `total`. */
-  onProgress?: (done: number, total: number) => void;
+  /** Points finished (including those stored by an earlier run), failed and waiting in the queue, of `total`. */
+  onProgress?: (p: DseProgress) => void;
+  /** Errors talking to Redis (the sweep keeps trying until Redis answers again). */
+  onRedisError?: (e: Error) => void;
 }
 
 export interface DseCommandResult extends DseOutcome {
@@ -152,19 +159,46 @@ export async function dse(o: DseCommandOptions, hooks: DseHooks = {}): Promise<D
   const file = o.sweepFile === undefined ? undefined : readSweepFile(o.sweepFile);
   const sweep = mergeSweeps(file, { axes: o.axes, objectives: o.objectives, constraints: o.constraints ?? [] });
   checkAxes(sweep.axes);
+  const total = checkSweepSize(sweep.axes, o.maxPoints);
   const preset = paperPreset(o.energyPreset);
   await initBackend(o.backend);
   const out = o.out ?? join('reports', `${o.model.replace(/[^A-Za-z0-9._-]+/g, '_')}-dse`);
-  const total = sweep.axes.reduce((a, x) => a * x.values.length, 1);
+  // Queue workers record and read the STCB trace only; the LIF-family trace is recorded by the local executor.
+  if (o.queue !== undefined && o.neuron) throw new UsageError('--queue with --neuron lif|mlif is not supported yet: run that sweep without --queue');
+  // The queue module (BullMQ, ioredis) loads only for a queued sweep.
+  const executor = o.queue === undefined ? undefined
+    : (await import('../dse/queue.ts')).queueExecutor({ url: o.queue, onRedisError: hooks.onRedisError });
   const t0 = performance.now();
   const result = await runDse({
     model: o.model, inputs: o.inputs, settings: o.settings, explicitSettings: o.explicitSettings,
     spikingClassifier: o.spikingClassifier, preset, accelerator: o.accelerator,
     node: o.node, voltageV: o.voltageV, axes: sweep.axes, out, batch: o.batch, workers: o.workers ?? defaultWorkers(),
     objectives: sweep.objectives, constraints: sweep.constraints, fixedArea: o.fixedArea, quantize: o.quantize,
-    onProgress: hooks.onProgress,
+    maxPoints: o.maxPoints, executor, onProgress: hooks.onProgress,
     ...(o.neuron ? { neuron: o.neuron } : {}),
   });
   const charts = o.charts !== false && result.complete ? await sweepCharts(out, sweep.axes, result) : [];
   return { ...result, out, axes: sweep.axes, charts, total, elapsedMs: performance.now() - t0 };
+}
+
+/**
+ * `stcsim dse-merge`: copies the points of other results stores (results.sqlite of sweeps run
+ * elsewhere) into `into` (a DSE folder or a .sqlite file), keyed by point id. Re-running the sweep
+ * command on the merged folder then exports dse.csv and pareto.csv without evaluating a point twice.
+ */
+export async function mergeResults(into: string, from: readonly string[]): Promise<{ file: string; merged: { file: string; points: number }[] }> {
+  const { ResultStore } = await import('../dse/store.ts');
+  const { existsSync, mkdirSync, statSync } = await import('node:fs');
+  const storePath = (p: string): string => (p.endsWith('.sqlite') ? p : join(p, 'results.sqlite'));
+  for (const f of from) {
+    if (!existsSync(storePath(f)) || !statSync(storePath(f)).isFile()) throw new UsageError(`${storePath(f)}: no results store to merge`);
+  }
+  const file = storePath(into);
+  if (!into.endsWith('.sqlite')) mkdirSync(into, { recursive: true });
+  const store = new ResultStore(file);
+  try {
+    return { file, merged: from.map((f) => ({ file: storePath(f), points: store.merge(storePath(f)) })) };
+  } finally {
+    store.close();
+  }
 }

@@ -7,7 +7,7 @@ import { ALIASES, parseSweep, type Axis } from '../dse/space.ts';
 import { parseConstraint } from '../dse/objectives.ts';
 import type { DseCommandResult } from '../app/dse.ts';
 import { runAction } from './run-action.ts';
-import { nonNegativeInt, positiveNumber } from './parse.ts';
+import { nonNegativeInt, positiveInt, positiveNumber } from './parse.ts';
 import { addInputOptions, addModelOptions, addStcbOptions } from './options.ts';
 import { addNeuronOptions, lifFlags, type NeuronFlags } from './neuron-options.ts';
 import { progressBar } from './progress.ts';
@@ -32,6 +32,8 @@ interface DseFlags extends InputFlags, StcbSettings, NeuronFlags {
   progress: boolean;
   charts: boolean;
   json: boolean;
+  queue?: string;
+  maxPoints?: number;
 }
 
 /** One --sweep, parsed as it is read (so a bad axis is a usage error before anything loads). */
@@ -60,14 +62,18 @@ function constraintList(spec: string, acc: string[]): string[] {
 }
 
 function summary(r: DseCommandResult): string {
-  const infeasible = r.points.length - r.feasible.length;
+  const infeasible = r.rows - r.feasible.length;
+  const earlier = r.points.length - r.evaluated - r.failed.length;
   return [
-    `${r.points.length} points (${r.evaluated} evaluated now, ${r.points.length - r.evaluated} from an earlier run) in ${(r.elapsedMs / 1000).toFixed(1)} s`,
+    `${r.points.length} points (${r.evaluated} evaluated now, ${earlier} from an earlier run${r.failed.length > 0 ? `, ${r.failed.length} failed` : ''}) in ${(r.elapsedMs / 1000).toFixed(1)} s`,
+    ...(r.rows > r.points.length ? [`dse.csv also keeps ${r.rows - r.points.length} row(s) of earlier sweeps into this folder`] : []),
+    ...r.failed.slice(0, 5).map((f) => `failed: ${f.id} after ${f.attempts} attempt(s): ${f.error}`),
+    ...(r.failed.length > 5 ? [`failed: ${r.failed.length - 5} more (see ${r.storeFile}, table points)`] : []),
     ...(r.areaBudgetMm2 !== undefined ? [`fixed area: every point's chip is ${r.areaBudgetMm2.toPrecision(4)} mm² (the base accelerator's)`] : []),
     ...r.refused.map((x) => `refused: ${x.reason}`),
     ...(r.complete && r.constraints.length > 0 ? [`constraints ${r.constraints.map((c) => c.text).join(', ')}: ${r.feasible.length} feasible, ${infeasible} infeasible`] : []),
     r.complete ? `Pareto front (${r.objectives.map((o) => `${o.column} ${o.sense}`).join(', ')}): ${r.front.length} point(s)` : 'sweep incomplete: re-run the same command to finish it',
-    `files: ${r.out}/dse.csv, ${r.out}/pareto.csv${r.charts.map((c) => `, ${r.out}/${c}`).join('')}`,
+    `files: ${r.out}/dse.csv, ${r.out}/pareto.csv${r.charts.map((c) => `, ${r.out}/${c}`).join('')}, ${r.storeFile}`,
     '',
   ].join('\n');
 }
@@ -92,13 +98,17 @@ export function registerDseCommand(program: Command): void {
     .option('--node <nm>', 'process node where not swept', positiveNumber('--node'), 45)
     .option('--voltage <V>', 'supply voltage where not swept (default: nominal)', positiveNumber('--voltage'))
     .option('--workers <n>', 'worker threads (0: main thread; default: one per CPU)', nonNegativeInt('--workers'))
-    .option('--out <dir>', 'output folder (default reports/<model>-dse); re-running resumes it')
+    .option('--out <dir>', 'output folder (default reports/<model>-dse); re-running resumes it, a different sweep adds its rows')
+    .option('--queue <redis://HOST:PORT/DB>', 'enqueue the points without a result in Redis for `stcsim worker` processes (any machine) and wait for them; results still go to <out>/results.sqlite')
+    .option('--max-points <n>', 'refuse a sweep of more points than this before planning it (default 100000)', positiveInt('--max-points'))
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print the result (points, front, files) as JSON to stdout instead of the summary', false)
     .option('--no-charts', 'skip the PNG/SVG charts')
     .action(async (model: string, flags: DseFlags, c: Command) => {
       await runAction(async () => {
-        const bar = await progressBar('dse |{bar}| {value}/{total} points | {duration_formatted} | eta {eta_formatted}', flags.progress && !flags.json);
+        const bar = await progressBar(flags.queue === undefined
+          ? 'dse |{bar}| {value}/{total} points | {duration_formatted} | eta {eta_formatted}'
+          : 'dse |{bar}| {value}/{total} done | {failed} failed | {waiting} waiting | {duration_formatted} | eta {eta_formatted}', flags.progress && !flags.json);
         const { dse } = await import('../app/dse.ts');
         let started = false;
         const result = await dse({
@@ -108,17 +118,22 @@ export function registerDseCommand(program: Command): void {
           explicitSettings: (['timesteps', 'vth0', 'tau', 'schedule'] as const).filter((k) => c.getOptionValueSource(k) === 'cli'),
           batch: flags.batch, energyPreset: flags.energyPreset, spikingClassifier: flags.spikingClassifier,
           accelerator: flags.accelerator, node: flags.node, voltageV: flags.voltage, workers: flags.workers,
-          out: flags.out, backend: flags.backend, charts: flags.charts,
+          out: flags.out, backend: flags.backend, charts: flags.charts, queue: flags.queue, maxPoints: flags.maxPoints,
           ...(flags.neuron === 'lif' || flags.neuron === 'mlif' ? { neuron: { kind: flags.neuron, lifModel: flags.lifModel, lif: lifFlags(flags) } } : {}),
         }, {
-          onProgress: (done, total) => {
+          onProgress: (p) => {
             if (!bar) return;
-            if (!started) { bar.start(total, done); started = true; }
-            bar.update(done);
+            // Failed points have a result too: the bar reaches its end when every point has one.
+            const payload = { failed: p.failed, waiting: p.waiting ?? 0 };
+            if (!started) { bar.start(p.total, p.done + p.failed, payload); started = true; }
+            bar.update(p.done + p.failed, payload);
           },
+          onRedisError: (e) => { if (!bar) process.stderr.write(`dse: redis: ${e.message} (retrying)\n`); },
         });
         bar?.stop();
         process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : summary(result));
+        // A point that failed for good makes the run a failed run (exit 1), its rows kept.
+        if (result.failed.length > 0) process.exitCode = 1;
       });
     });
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * stcsim command line: profile, dse, train, evaluate, ert. Starting must be fast (`stcsim --version` well
+ * stcsim command line: profile, dse, train, evaluate, ert, worker, dse-merge. Starting must be fast (`stcsim --version` well
  * under 0.5 s), so this file and the register* modules import only commander and cheap modules; each
  * action dynamic-imports its app/ module, which loads tfjs, vega and the rest when a command runs.
  */
@@ -12,6 +12,8 @@ import { registerDseCommand } from './dse.ts';
 import { registerTrainCommand } from './train.ts';
 import { registerEvaluateCommand } from './evaluate.ts';
 import { registerErtCommand } from './ert.ts';
+import { registerWorkerCommand } from './worker.ts';
+import { registerDseMergeCommand } from './dse-merge.ts';
 
 // Node 22.1+ keeps compiled code of every loaded module (tfjs, vega, ...) between runs; Node 20 has no
 // such cache, and the call is skipped.
@@ -32,4 +34,6 @@ registerDseCommand(program);
 registerTrainCommand(program);
 registerEvaluateCommand(program);
 registerErtCommand(program);
+registerWorkerCommand(program);
+registerDseMergeCommand(program);
 await program.parseAsync(process.argv);

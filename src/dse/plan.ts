@@ -11,6 +11,7 @@ import { loadTech, type Tech } from '../arch/tech.ts';
 import { readJson } from '../arch/validate.ts';
 import { prepareRun, type InputFlags } from '../run/setup.ts';
 import type { StcbSettings } from '../stcb/schedule.ts';
+import { UsageError } from '../util/errors.ts';
 import { contentHash, hashFiles, sha256, weightHashes } from '../util/hashes.ts';
 import { chipAreaUm2, fixedAreaBuffer } from './fixed-area.ts';
 import { makePoint, PointRefused, type DesignPoint, type PointBase } from './point.ts';
@@ -33,6 +34,24 @@ export interface PlanOptions {
   fixedArea?: string;
   /** `--neuron lif|mlif`: the LIF twin of every point replays this LIF-family network's own trace. */
   neuron?: { kind: 'lif' | 'mlif'; lifModel?: string; lif: Partial<LifSettings> };
+  /** Refuse a sweep of more points than this before planning any (default DEFAULT_MAX_POINTS). */
+  maxPoints?: number;
+}
+
+/**
+ * Default bound on the points of one sweep. Planning holds every point (its accelerator file as
+ * JSON) in memory: 2.8 kB per point measured for stcb-default (docs/scale-out.md), so 10^5 points
+ * take about 0.3 GB. Larger sweeps say so explicitly with --max-points.
+ */
+export const DEFAULT_MAX_POINTS = 100_000;
+
+/** The number of points of `axes` (the product of their lengths), refused past `maxPoints` before anything is enumerated. */
+export function checkSweepSize(axes: readonly Axis[], maxPoints = DEFAULT_MAX_POINTS): number {
+  const total = axes.reduce((a, x) => a * x.values.length, 1);
+  if (total > maxPoints) {
+    throw new UsageError(`the sweep has ${total} points (${axes.map((a) => `${a.key}: ${a.values.length}`).join(' x ')}), more than --max-points ${maxPoints}; raise --max-points to run it`);
+  }
+  return total;
 }
 
 export interface Plan {
@@ -70,6 +89,7 @@ function techCache(): (node: number, voltageV?: number) => Tech {
 }
 
 export function planPoints(o: PlanOptions): Plan {
+  checkSweepSize(o.axes, o.maxPoints);
   const { model, images } = prepareRun(o.model, o.inputs);
   const accelFile = acceleratorPath(o.accelerator);
   const accelerator = readJson(accelFile);

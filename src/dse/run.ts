@@ -1,30 +1,54 @@
 /**
- * Design-space exploration on one machine: points are grouped by network setting, each group's spike
- * trace is recorded once (content-addressed, reused on re-runs), and hardware points are evaluated in
- * worker threads. Every finished point is appended to dse.csv at once, so an interrupted sweep loses
- * nothing and a re-run computes only the missing points. At the end dse.csv is rewritten in point
- * order, so an interrupted-and-resumed sweep leaves the same file as an uninterrupted one. Planning
- * (points, --fixed-area) is plan.ts; feasibility and the Pareto front over the finished rows, select.ts.
+ * Design-space exploration: points are planned (plan.ts), the ones whose id is not stored as done in
+ * <out>/results.sqlite (store.ts) are evaluated by an executor, and dse.csv and pareto.csv are
+ * exported from the store. The local executor groups points by network setting, records each group's
+ * spike trace once (traces.ts) and evaluates the hardware points in worker threads; the queued
+ * executor (queue.ts) hands the same points to `stcsim worker` processes through Redis, which run the
+ * same evaluation (worker.ts). Every finished point is stored at once, so an interrupted sweep loses
+ * nothing and a re-run computes only the missing points. dse.csv lists the rows of every sweep run
+ * into the folder (oldest sweep first, each in point order), so an interrupted-and-resumed sweep
+ * leaves the same file as an uninterrupted one, and a different sweep adds its rows.
  */
-import { lifWorkload } from '../train/lif-workload.ts';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Piscina } from 'piscina';
-import { paperEnergy, type PaperPreset } from '../energy/paper.ts';
-import { profileNetwork } from '../run/profile.ts';
-import { prepareRun } from '../run/setup.ts';
-import { loadTrace, saveTrace, traceFile } from '../trace/store.ts';
-import { csvHeader, csvHeaderLine, csvRowLine, parseCsv } from '../reports/table.ts';
+import type { PaperPreset } from '../energy/paper.ts';
+import { loadTrace } from '../trace/store.ts';
+import { csvHeader, csvHeaderLine, csvRowLine } from '../reports/table.ts';
+import { UsageError } from '../util/errors.ts';
+import { contentHash } from '../util/hashes.ts';
 import { dseColumns, numericHeaders } from './columns.ts';
-import { evaluatePoint, type DseRow, type NetworkFacts } from './evaluate.ts';
+import { evaluatePoint, type DseRow } from './evaluate.ts';
 import { fixedAreaBuffer } from './fixed-area.ts';
-import { DEFAULT_OBJECTIVES, cellNumber, resolveConstraints, resolveObjectives, satisfies, type Constraint, type Objective } from './objectives.ts';
+import { DEFAULT_OBJECTIVES, resolveConstraints, resolveObjectives, type Constraint, type Objective } from './objectives.ts';
 import { planPoints, type Plan, type PlanOptions } from './plan.ts';
-import type { DesignPoint, NetworkSetting } from './point.ts';
+import type { DesignPoint } from './point.ts';
 import { selectFront } from './select.ts';
+import type { Axis, SweepValue } from './space.ts';
+import { ResultStore, type FailedPoint } from './store.ts';
+import { ensureLifTrace, ensureTrace, type TraceRecipe } from './traces.ts';
 import type { WorkerTask } from './worker.ts';
+import { WORKER_URL } from './worker-url.ts';
+
+/** Progress of a sweep: points with a result (including earlier runs'), of `total`. */
+export interface DseProgress {
+  done: number;
+  total: number;
+  /** Points that failed for good (queued executor: after three attempts). */
+  failed: number;
+  /** Queued executor: jobs waiting for a worker or being evaluated. */
+  waiting?: number;
+}
+
+/** Where finished points go: the executor calls these as results come in. */
+export interface ResultSink {
+  rows(rows: readonly DseRow[]): void;
+  failed(failed: readonly FailedPoint[]): void;
+}
+
+/** Evaluates `pending` (points without a stored result), reporting each result to `sink`. */
+export type Executor = (pending: readonly DesignPoint[], sink: ResultSink) => Promise<void>;
 
 export interface DseOptions extends PlanOptions {
   preset: PaperPreset;
@@ -40,9 +64,14 @@ export interface DseOptions extends PlanOptions {
   objectives?: readonly string[];
   /** `column op number` (op: <=, <, >=, >); points that violate one are infeasible: kept, never on the front. */
   constraints?: readonly string[];
-  /** Stop after this many newly evaluated points (simulates an interruption in tests). */
+  /** Stop after this many newly evaluated points (simulates an interruption in tests; local executor). */
   stopAfter?: number;
-  onProgress?: (done: number, total: number) => void;
+  /**
+   * Evaluates the pending points instead of the local executor (queue.ts builds one that goes
+   * through Redis); it receives the recipe for the traces the points need.
+   */
+  executor?: (recipe: TraceRecipe, onQueue: (p: Pick<DseProgress, 'waiting'>) => void) => Executor;
+  onProgress?: (p: DseProgress) => void;
 }
 
 export interface DseOutcome {
@@ -51,11 +80,17 @@ export interface DseOutcome {
   refused: Plan['refused'];
   /** --fixed-area: the area every point keeps, mm^2. */
   areaBudgetMm2?: number;
-  /** Points evaluated by this run (the rest were already in dse.csv). */
+  /** Points evaluated by this run (the rest were already in the store). */
   evaluated: number;
+  /** Points of this sweep that failed for good, with their errors (they have no row). */
+  failed: FailedPoint[];
   complete: boolean;
+  /** The results store (SQLite). */
+  storeFile: string;
   dseFile: string;
   paretoFile?: string;
+  /** Rows in dse.csv: this sweep's and earlier sweeps' into the same folder. */
+  rows: number;
   /** Ids on the Pareto front. */
   front: string[];
   /** Ids that meet every constraint. */
@@ -64,82 +99,6 @@ export interface DseOutcome {
   objectives: Objective[];
   constraints: Constraint[];
 }
-
-/** Existing rows by id (the raw CSV lines), after checking the file was made by the same sweep. */
-function readDone(file: string, header: string): Map<string, string> {
-  const done = new Map<string, string>();
-  if (!existsSync(file)) return done;
-  const text = readFileSync(file, 'utf8');
-  const lines = text.split('\n');
-  if (lines[0] !== header) {
-    throw new Error(`${file} was written by a different sweep (its columns differ); choose another --out or delete it`);
-  }
-  // The last element is '' after a final newline, or a line cut by an interruption: drop it (that
-  // point is recomputed) and leave the file ending on a whole line for the appends that follow.
-  if (!text.endsWith('\n')) writeFileSync(file, lines.slice(0, -1).join('\n') + '\n');
-  for (const line of lines.slice(1, -1)) {
-    if (line.trim() === '') continue;
-    const id = parseCsv(line)[0]?.[0];
-    if (id) done.set(id, line);
-  }
-  return done;
-}
-
-interface Group {
-  key: string;
-  network: NetworkSetting;
-  points: DesignPoint[];
-}
-
-/** Records (or reuses) the spike trace and the network facts of one network setting. */
-function ensureTrace(o: DseOptions, g: Group, traceDir: string): { file: string; facts: NetworkFacts } {
-  const file = traceFile(traceDir, g.key);
-  const factsFile = join(traceDir, `${g.key}.json`);
-  if (existsSync(file) && existsSync(factsFile)) {
-    return { file, facts: JSON.parse(readFileSync(factsFile, 'utf8')) as NetworkFacts };
-  }
-  // Fresh weights per setting: untrained zoo weights calibrate batch norm on the run itself.
-  const { model, images } = prepareRun(o.model, o.inputs);
-  const run = profileNetwork(model.graph, model.weights, images, {
-    settings: g.network.settings, batch: o.batch, traceImages: images.shape[0], spikingClassifier: o.spikingClassifier,
-    ...(g.network.quantization ? { quantization: g.network.quantization } : {}),
-  });
-  if (!run.trace) throw new Error('no spike trace was recorded');
-  const energy = paperEnergy(run.counts, o.preset);
-  const spikingNeuronSteps = run.counts.layers.reduce((a, l) => a + (l.encoderCompares > 0 ? l.neuronsIn * l.timesteps : 0), 0);
-  const facts: NetworkFacts = {
-    accuracy: run.accuracy ?? null,
-    paperSnnPJ: energy.totals.snnPJ,
-    paperAnnPJ: energy.totals.annPJ,
-    firingRate: spikingNeuronSteps > 0 ? run.counts.totals.encoderSubtracts / spikingNeuronSteps : 0,
-    spikesPerImage: run.counts.totals.spikes,
-    acsPerImage: run.counts.totals.acExact,
-  };
-  saveTrace(traceDir, g.key, run.trace);
-  writeFileSync(factsFile, JSON.stringify(facts, null, 2) + '\n');
-  return { file, facts };
-}
-
-/** Records (or reuses) the LIF-family network's trace of a network setting (--neuron lif|mlif). */
-async function ensureLifTrace(o: DseOptions, g: Group, traceDir: string): Promise<string> {
-  const n = g.network.neuron;
-  if (!n) throw new Error('no neuron setting');
-  const key = `${g.key}.${n.kind}`;
-  const file = traceFile(traceDir, key);
-  if (existsSync(file)) return file;
-  const { model, images } = prepareRun(o.model, o.inputs);
-  const lif = await lifWorkload(model.graph, images, {
-    neuron: n.kind, lifModel: n.lifModel, lif: { ...n.lif, timesteps: n.lif.timesteps ?? g.network.settings.timesteps }, seed: o.inputs.seed, batch: o.batch, traceImages: images.shape[0],
-  });
-  saveTrace(traceDir, key, lif.trace);
-  return file;
-}
-
-/**
- * The worker's entry file beside this one: worker.ts when this module runs from src/ (tsx: tests, bench),
- * worker.js when it runs compiled from dist/ (tsc rewrites import specifiers, not URLs in strings).
- */
-const WORKER_URL = new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
 
 /** Objectives and constraints resolved against the sweep's columns, so a typo fails before any work. */
 function selection(o: DseOptions, numeric: readonly string[], all: readonly string[], labelled: boolean): { objectives: Objective[]; constraints: Constraint[] } {
@@ -151,85 +110,139 @@ function selection(o: DseOptions, numeric: readonly string[], all: readonly stri
   return { objectives, constraints: resolveConstraints(o.constraints ?? [], numeric, all) };
 }
 
+/** The local executor: one trace per network setting, hardware points in `workers` threads (0: this thread). */
+export function localExecutor(recipe: TraceRecipe, traceDir: string, workers: number, stopAfter = Infinity): Executor {
+  return async (pending, sink) => {
+    const groups = new Map<string, DesignPoint[]>();
+    for (const p of pending) groups.set(p.networkKey, [...(groups.get(p.networkKey) ?? []), p]);
+    const limit = Math.min(pending.length, stopAfter);
+    let evaluated = 0;
+    const threads = Math.min(workers, Math.max(1, pending.length));
+    const pool = threads > 0 && limit > 0
+      ? new Piscina<WorkerTask, DseRow>({ filename: WORKER_URL, maxThreads: threads, minThreads: threads })
+      : null;
+    try {
+      for (const [key, points] of groups) {
+        if (evaluated >= limit) break;
+        const { file, facts } = ensureTrace(recipe, key, points[0].network, traceDir);
+        // --neuron lif|mlif: the LIF twin of every point replays the LIF-family network's own trace.
+        const lifFile = points[0].network.neuron ? await ensureLifTrace(recipe, key, points[0].network, traceDir) : undefined;
+        const todo = points.slice(0, limit - evaluated);
+        evaluated += todo.length;
+        if (pool) {
+          await Promise.all(todo.map(async (point) => sink.rows([await pool.run({ point, traceFile: file, facts, ...(lifFile ? { lifTraceFile: lifFile } : {}) })])));
+        } else {
+          const trace = loadTrace(file);
+          const lifTrace = lifFile ? loadTrace(lifFile) : undefined;
+          for (const point of todo) sink.rows([evaluatePoint(point, trace, facts, lifTrace)]);
+        }
+      }
+    } finally {
+      await pool?.destroy();
+    }
+  };
+}
+
+/** The axes of every sweep in the store, merged by key in order of first appearance (dse.csv's axis columns). */
+function unionAxes(sweeps: readonly { axes: { key: string; values: SweepValue[] }[] }[]): Axis[] {
+  const byKey = new Map<string, SweepValue[]>();
+  for (const s of sweeps) {
+    for (const a of s.axes) {
+      const values = byKey.get(a.key) ?? [];
+      for (const v of a.values) if (!values.includes(v)) values.push(v);
+      byKey.set(a.key, values);
+    }
+  }
+  return [...byKey].map(([key, values]) => ({ key, values }));
+}
+
 export async function runDse(o: DseOptions): Promise<DseOutcome> {
-  const columns = dseColumns(o.axes, o.fixedArea === undefined ? undefined : { buffer: fixedAreaBuffer(o.fixedArea).buffer });
-  const headers = columns.map((c) => csvHeader(c));
+  const storeFile = join(o.out, 'results.sqlite');
+  // A folder of an stcsim from before the store: its rows live only in dse.csv, which this run would
+  // overwrite (they cannot be read back into rows), so it is refused rather than lost.
+  if (existsSync(join(o.out, 'dse.csv')) && !existsSync(storeFile)) {
+    throw new UsageError(`${join(o.out, 'dse.csv')} was written by an older stcsim (no results.sqlite beside it); move it away or choose another --out`);
+  }
   const plan = planPoints(o);
   const { points } = plan;
-  const { objectives, constraints } = selection(o, numericHeaders(columns), headers, plan.labelled);
   mkdirSync(o.out, { recursive: true });
-  const traceDir = join(o.out, 'traces');
-  const header = csvHeaderLine(columns);
-  const dseFile = join(o.out, 'dse.csv');
-  const done = readDone(dseFile, header);
-  if (!existsSync(dseFile)) writeFileSync(dseFile, `${header}\n`);
-
-  const groups = new Map<string, Group>();
-  for (const p of points) {
-    if (done.has(p.id)) continue;
-    const g = groups.get(p.networkKey) ?? { key: p.networkKey, network: p.network, points: [] };
-    g.points.push(p);
-    groups.set(p.networkKey, g);
-  }
-  const pending = [...groups.values()].reduce((a, g) => a + g.points.length, 0);
-  const limit = Math.min(pending, o.stopAfter ?? Infinity);
-  let evaluated = 0;
-  o.onProgress?.(points.length - pending, points.length);
-
-  const record = (row: DseRow): void => {
-    const cell = (column: string): number => {
-      const v = columns[headers.indexOf(column)].value(row);
-      return typeof v === 'number' ? v : cellNumber(String(v));
-    };
-    const line = csvRowLine(columns, { ...row, feasible: constraints.every((c) => satisfies(c, cell(c.column))) });
-    appendFileSync(dseFile, `${line}\n`);
-    done.set(row.id, line);
-    evaluated++;
-    o.onProgress?.(points.length - pending + evaluated, points.length);
-  };
-
-  const workers = Math.min(o.workers, Math.max(1, pending));
-  const pool = workers > 0 && limit > 0
-    ? new Piscina<WorkerTask, DseRow>({ filename: WORKER_URL, maxThreads: workers, minThreads: workers })
-    : null;
+  const store = new ResultStore(storeFile);
   try {
-    for (const g of groups.values()) {
-      if (evaluated >= limit) break;
-      const { file, facts } = ensureTrace(o, g, traceDir);
-      const lifFile = g.network.neuron ? await ensureLifTrace(o, g, traceDir) : undefined;
-      const todo = g.points.slice(0, limit - evaluated);
-      if (pool) {
-        await Promise.all(todo.map(async (point) => record(await pool.run({ point, traceFile: file, facts, ...(lifFile ? { lifTraceFile: lifFile } : {}) }))));
-      } else {
-        const trace = loadTrace(file);
-        const lifTrace = lifFile ? loadTrace(lifFile) : undefined;
-        for (const point of todo) record(evaluatePoint(point, trace, facts, lifTrace));
-      }
-    }
+    store.addSweep({ id: contentHash(points.map((p) => p.id)), axes: o.axes, points: points.map((p) => p.id) });
+    // Every sweep into this folder, so the columns (and a typo in an objective) are known before any work.
+    const sweeps = store.sweeps();
+    const derived = o.fixedArea === undefined ? undefined : { buffer: fixedAreaBuffer(o.fixedArea).buffer };
+    const columns = dseColumns(unionAxes(sweeps), derived);
+    const headers = columns.map((c) => csvHeader(c));
+    const { objectives, constraints } = selection(o, numericHeaders(columns), headers, plan.labelled);
+
+    const done = store.doneIds();
+    const ids = new Set(points.map((p) => p.id));
+    const pending = points.filter((p) => !done.has(p.id));
+    let finished = points.length - pending.length;
+    let failedNow = 0;
+    let waiting: number | undefined;
+    let evaluated = 0;
+    const report = (): void => o.onProgress?.({ done: finished, total: points.length, failed: failedNow, ...(waiting !== undefined ? { waiting } : {}) });
+    report();
+    const sink: ResultSink = {
+      rows: (rows) => {
+        store.putRows(rows.map((row) => ({ row })));
+        const fresh = rows.filter((r) => ids.has(r.id) && !done.has(r.id));
+        for (const r of fresh) done.add(r.id);
+        finished += fresh.length;
+        evaluated += fresh.length;
+        report();
+      },
+      failed: (failed) => {
+        store.putFailed(failed);
+        failedNow += failed.filter((f) => ids.has(f.id)).length;
+        report();
+      },
+    };
+    const recipe: TraceRecipe = { model: o.model, inputs: o.inputs, batch: o.batch, spikingClassifier: o.spikingClassifier, preset: o.preset };
+    const executor = o.executor
+      ? o.executor(recipe, (q) => { waiting = q.waiting; report(); })
+      : localExecutor(recipe, join(o.out, 'traces'), o.workers, o.stopAfter);
+    if (pending.length > 0) await executor(pending, sink);
+
+    // The rows of every sweep in the folder: earlier sweeps first, each in point order (not
+    // completion order), so the file is the same however a sweep was interrupted.
+    const order: string[] = [];
+    const seen = new Set<string>();
+    for (const s of sweeps) for (const id of s.points) if (!seen.has(id)) { seen.add(id); order.push(id); }
+    const rows = store.rows(order);
+    const listed = order.filter((id) => rows.has(id));
+    const header = csvHeaderLine(columns);
+    const lines = listed.map((id) => csvRowLine(columns, rows.get(id) as DseRow));
+    // Feasibility is recomputed, so a sweep resumed with other constraints marks every row by the current ones.
+    const chosen = selectFront(header, lines, objectives, constraints);
+    const dseFile = join(o.out, 'dse.csv');
+    writeAtomic(dseFile, [header, ...chosen.lines].join('\n') + '\n');
+    const failed = store.failed(ids);
+    const complete = points.every((p) => done.has(p.id));
+    const base = {
+      points, refused: plan.refused, ...(plan.areaBudgetMm2 !== undefined ? { areaBudgetMm2: plan.areaBudgetMm2 } : {}),
+      evaluated, failed, storeFile, dseFile, rows: listed.length, objectives, constraints,
+    };
+    if (!complete) return { ...base, complete, front: [], feasible: [] };
+    const paretoFile = join(o.out, 'pareto.csv');
+    writeAtomic(paretoFile, [header, ...chosen.front.map((i) => chosen.lines[i])].join('\n') + '\n');
+    return {
+      ...base, complete, paretoFile,
+      front: chosen.front.map((i) => listed[i]),
+      feasible: listed.filter((_, i) => chosen.feasible[i]),
+    };
   } finally {
-    await pool?.destroy();
+    store.close();
   }
+}
 
-  const base = {
-    points, refused: plan.refused, ...(plan.areaBudgetMm2 !== undefined ? { areaBudgetMm2: plan.areaBudgetMm2 } : {}),
-    evaluated, dseFile, objectives, constraints,
-  };
-  const complete = points.every((p) => done.has(p.id));
-  if (!complete) return { ...base, complete, front: [], feasible: [] };
-
-  // Point order, not completion order: the file is the same however the sweep was interrupted.
-  // Feasibility is recomputed, so a sweep resumed with other constraints marks every row by the current ones.
-  const chosen = selectFront(header, points.map((p) => done.get(p.id) as string), objectives, constraints);
-  const tmp = `${dseFile}.tmp`;
-  writeFileSync(tmp, [header, ...chosen.lines].join('\n') + '\n');
-  renameSync(tmp, dseFile);
-  const paretoFile = join(o.out, 'pareto.csv');
-  writeFileSync(paretoFile, [header, ...chosen.front.map((i) => chosen.lines[i])].join('\n') + '\n');
-  return {
-    ...base, complete, paretoFile,
-    front: chosen.front.map((i) => points[i].id),
-    feasible: points.filter((_, i) => chosen.feasible[i]).map((p) => p.id),
-  };
+/** Temporary file + rename: a reader (or a kill) never sees half a CSV. */
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
 }
 
 export const defaultWorkers = (): number => Math.max(1, availableParallelism());
