@@ -42,7 +42,7 @@ export function writeHardwareReport(dir: string, results: readonly SimResult[], 
 }
 
 export function gapRows(results: readonly SimResult[], gaps: readonly GapStep[][]): GapRow[] {
-  return gaps.flatMap((steps, i) => steps.map((s) => ({ ...s, node: results[i].tech.node })));
+  return gaps.flatMap((steps, i) => steps.map((s) => ({ ...s, node: results[i].tech.node, images: results[i].images })));
 }
 
 /** The terminal's hardware table (one row per node). */

@@ -15,6 +15,9 @@ export interface HwTable<R> {
   rows: (r: SimResult) => R[];
 }
 
+/** The replay sums over its images; every file shows values per image (their mean). */
+const imagesOf = (r: SimResult): number => Math.max(r.images, 1);
+
 /** The memories of a layer in access.csv: every buffer, membrane_buffer for LIF-twin layers, DRAM. */
 function memoriesOf(l: LayerResult): (keyof LayerResult['traffic'] | 'membrane_buffer')[] {
   return [...BUFFER_COMPONENTS, ...(l.traffic.membrane_buffer ? ['membrane_buffer' as const] : []), 'dram'];
@@ -27,14 +30,17 @@ export const ACCESS_TABLE: HwTable<AccessRow> = {
   columns: ACCESS_COLUMNS,
   rows: (r) => r.layers.flatMap((l) => memoriesOf(l).map((memory) => {
     const t = l.traffic[memory] ?? { readBits: 0, writeBits: 0 };
-    return { layer: l.layer, memory, readBits: t.readBits, writeBits: t.writeBits };
+    const n = imagesOf(r);
+    return { layer: l.layer, memory, images: r.images, readBits: t.readBits / n, writeBits: t.writeBits / n };
   })),
 };
 
 export const ENERGY_TABLE: HwTable<EnergyRow> = {
   file: 'energy.csv',
   columns: ENERGY_COLUMNS,
-  rows: (r) => r.layers.flatMap((l) => [...energyByComponent(l.energy)].map(([component, v]) => ({ layer: l.layer, component, ...v }))),
+  rows: (r) => r.layers.flatMap((l) => [...energyByComponent(l.energy)].map(([component, v]) => ({
+    layer: l.layer, component, images: r.images, dynamicPJ: v.dynamicPJ / imagesOf(r), leakagePJ: v.leakagePJ / imagesOf(r),
+  }))),
 };
 
 /** Only the ERT entries the replay used, in ERT order. */
@@ -46,7 +52,7 @@ export const ACTION_TABLE: HwTable<ActionRow> = {
     for (const l of r.layers) for (const a of l.actions) counts.set(`${a.component}.${a.action}`, (counts.get(`${a.component}.${a.action}`) ?? 0) + a.count);
     return r.ert.flatMap((entry) => {
       const count = counts.get(`${entry.component}.${entry.action}`);
-      return count === undefined ? [] : [{ entry, count }];
+      return count === undefined ? [] : [{ entry, images: r.images, count: count / imagesOf(r) }];
     });
   },
 };

@@ -38,7 +38,7 @@ export function componentEnergyRows(r: SimResult): LayerComponentEnergy[] {
 }
 
 export function firingRateRows(counts: NetworkCounts, thresholdsV: readonly number[]): LayerStepFiringRate[] {
-  return stepRows(counts.layers.filter((l) => l.timesteps > 0), thresholdsV)
+  return stepRows(counts.layers.filter((l) => l.timesteps > 0), thresholdsV, counts.images)
     .map((s) => ({ layer: s.layer, step: s.step, firingRate: s.neuronsIn > 0 ? s.spikes / s.neuronsIn : 0 }));
 }
 
