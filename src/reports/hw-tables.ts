@@ -7,6 +7,7 @@ import { energyByComponent, type LayerResult, type SimResult } from '../energy/p
 import type { ArtEntry } from '../energy/art.ts';
 import { AREA_COLUMNS, ACCESS_COLUMNS, ACTION_COLUMNS, COMPUTE_COLUMNS, ENERGY_COLUMNS, type AccessRow, type ActionRow, type EnergyRow } from './hw-columns.ts';
 import { csvHeader, type CellValue, type Column } from './table.ts';
+import { assumedConstants } from './assumed.ts';
 
 /** A hardware file: its name, its columns and how to get its rows from one replay. */
 export interface HwTable<R> {
@@ -81,6 +82,10 @@ export interface HwSummary {
   node: string;
   nodeProvenance: string;
   voltageV: number;
+  /** Bibliography key of the supply voltage ('user' when set by --voltage). */
+  voltageSource: string;
+  /** Interpolated or assumed constants behind this node's numbers (src/reports/assumed.ts); printed wherever the node is. */
+  assumedConstants: string[];
   clockHz: number;
   images: number;
   /** Per inference (one image). */
@@ -101,12 +106,13 @@ export interface HwSummary {
   /** Chip area at the node (on-chip components; DRAM excluded), mm^2. */
   areaMm2: number;
   areaByComponentMm2: Record<string, number>;
-  annTwin?: { macLanes: number; rows: number; cols: number; areaMm2: number; latencyS: number; energyPerInferencePJ: number; edpPJs: number; energyRatioAnnOverSnn: number };
+  annTwin?: { macLanes: number; rows: number; cols: number; areaMm2: number; latencyS: number; energyPerInferencePJ: number; edpPJs: number; energyRatioAnnOverSnn: number; energyByComponentPJ: Record<string, number> };
   /** Conventional LIF-SNN twin replaying the same spikes (docs/hardware.md, "LIF-SNN twin"). */
-  lifTwin?: { membraneBits: number; leak: LifLeak; areaMm2: number; latencyS: number; energyPerInferencePJ: number; edpPJs: number; energyRatioLifOverStcb: number };
+  lifTwin?: { membraneBits: number; leak: LifLeak; areaMm2: number; latencyS: number; energyPerInferencePJ: number; edpPJs: number; energyRatioLifOverStcb: number; energyByComponentPJ: Record<string, number> };
 }
 
 const mm2 = (um2: number): number => um2 / 1e6;
+const perImageRecord = (pJ: Record<string, number>, n: number): Record<string, number> => Object.fromEntries(Object.entries(pJ).map(([k, v]) => [k, v / n]));
 
 /** Summary figures (the lead merges them into summary.json). Images are processed one after another. */
 export function summary(r: SimResult): HwSummary {
@@ -118,6 +124,8 @@ export function summary(r: SimResult): HwSummary {
     node: r.tech.node,
     nodeProvenance: r.tech.provenance,
     voltageV: r.tech.voltageV,
+    voltageSource: r.tech.voltageSource,
+    assumedConstants: assumedConstants(r),
     clockHz: r.clockHz,
     images: r.images,
     latencyCycles: r.totals.cycles / n,
@@ -128,7 +136,7 @@ export function summary(r: SimResult): HwSummary {
     leakageEnergyPerInferencePJ: r.totals.leakagePJ / n,
     edpPJs: e * latencyS,
     dramBytesPerInference: r.totals.dramBytes / n,
-    energyByComponentPJ: Object.fromEntries(Object.entries(r.totals.energyByComponentPJ).map(([k, v]) => [k, v / n])),
+    energyByComponentPJ: perImageRecord(r.totals.energyByComponentPJ, n),
     weightsResident: r.weightsResident,
     ...(r.coldStart ? { coldStart: { energyPJ: r.coldStart.energyPJ, latencyS: r.coldStart.runtimeS, dramBytes: r.coldStart.dramBytes } } : {}),
     areaMm2: mm2(r.area.totalUm2),
@@ -137,12 +145,12 @@ export function summary(r: SimResult): HwSummary {
   if (r.annTwin) {
     const tl = r.annTwin.totals.runtimeS / n;
     const te = r.annTwin.totals.energyPJ / n;
-    s.annTwin = { macLanes: r.annTwin.macLanes, rows: r.annTwin.rows, cols: r.annTwin.cols, areaMm2: mm2(r.annTwin.area.totalUm2), latencyS: tl, energyPerInferencePJ: te, edpPJs: te * tl, energyRatioAnnOverSnn: e > 0 ? te / e : Infinity };
+    s.annTwin = { macLanes: r.annTwin.macLanes, rows: r.annTwin.rows, cols: r.annTwin.cols, areaMm2: mm2(r.annTwin.area.totalUm2), latencyS: tl, energyPerInferencePJ: te, edpPJs: te * tl, energyRatioAnnOverSnn: e > 0 ? te / e : Infinity, energyByComponentPJ: perImageRecord(r.annTwin.totals.energyByComponentPJ, n) };
   }
   if (r.lifTwin) {
     const tl = r.lifTwin.totals.runtimeS / n;
     const te = r.lifTwin.totals.energyPJ / n;
-    s.lifTwin = { membraneBits: r.lifTwin.membraneBits, leak: r.lifTwin.leak, areaMm2: mm2(r.lifTwin.area.totalUm2), latencyS: tl, energyPerInferencePJ: te, edpPJs: te * tl, energyRatioLifOverStcb: e > 0 ? te / e : Infinity };
+    s.lifTwin = { membraneBits: r.lifTwin.membraneBits, leak: r.lifTwin.leak, areaMm2: mm2(r.lifTwin.area.totalUm2), latencyS: tl, energyPerInferencePJ: te, edpPJs: te * tl, energyRatioLifOverStcb: e > 0 ? te / e : Infinity, energyByComponentPJ: perImageRecord(r.lifTwin.totals.energyByComponentPJ, n) };
   }
   return s;
 }
