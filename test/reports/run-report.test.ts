@@ -24,7 +24,7 @@ const FLAGS: ProfileFlags = {
   json: false, progress: false,
 };
 
-const CHARTS = ['energy-by-component', 'waterfall', 'paper-energy', 'firing-rate'] as const;
+const CHARTS = ['energy-by-component', 'energy-by-chip', 'waterfall', 'paper-energy', 'firing-rate'] as const;
 
 const dir = mkdtempSync(join(tmpdir(), 'stcsim-run-report-'));
 // Tests must be declared synchronously: every test awaits the one shared run.
