@@ -27,6 +27,7 @@ import type { PaperEnergy } from '../energy/paper.ts';
 import type { Accelerator } from '../arch/accelerator.ts';
 import { hashFiles, inputHashes, sha256File, displayPath, weightHashes, type HashGroup, type InputSource, type RunHashes } from '../util/hashes.ts';
 import { RUN_REPORT_FILES, writeRunReport, type RunReportResult } from '../reports/run-report.ts';
+import { startChartRenderer } from '../reports/charts/renderer.ts';
 
 const STEB_FLAGS = ['timesteps', 'vth0', 'tau', 'schedule'] as const;
 
@@ -130,7 +131,15 @@ export async function profile(modelSpec: string, flags: ProfileFlags, explicit: 
   const quantization = flags.quantize === false || flags.scalesim ? undefined : { weightBits: accel.weightBits, activationBits: accel.activationBits };
   const backend = flags.scalesim ? 'none' : await initBackend(flags.backend);
   const preset = paperPreset(flags.energyPreset);
-  const work = flags.scalesim ? scaleSimWorkload(flags.scalesim, flags) : networkWorkload(modelSpec, flags, explicit, hooks, quantization);
+  // Charts render in a worker thread that loads vega and resvg while the network runs (issue 10).
+  const renderer = flags.charts !== false ? startChartRenderer() : undefined;
+  let work: Workload;
+  try {
+    work = flags.scalesim ? scaleSimWorkload(flags.scalesim, flags) : networkWorkload(modelSpec, flags, explicit, hooks, quantization);
+  } catch (e) {
+    await renderer?.close();
+    throw e;
+  }
   const { settings, counts } = work;
   const total = work.images;
 
@@ -164,7 +173,7 @@ export async function profile(modelSpec: string, flags: ProfileFlags, explicit: 
   const charts = flags.charts !== false;
   summary.files.push(...RUN_REPORT_FILES.filter((f) => charts || f !== 'charts/'));
   writeSummary(outDir, summary);
-  const report = await writeRunReport(outDir, { summary, counts, energy, ...(hardware ? { hardware } : {}) }, { charts });
+  const report = await writeRunReport(outDir, { summary, counts, energy, ...(hardware ? { hardware } : {}) }, { charts, ...(renderer ? { renderer } : {}) });
 
   return { counts, energy, summary, outDir, report };
 }

@@ -8,7 +8,11 @@ import type { NetworkCounts } from '../counts/types.ts';
 import type { GapStep } from '../energy/gap.ts';
 import type { PaperEnergy } from '../energy/paper.ts';
 import type { LayerResult, SimResult } from '../energy/price.ts';
-import { energyByChipChart, energyByComponentChart, firingRateHeatmap, paperVsHardwareWaterfall, type ChipComponentEnergy, type LayerComponentEnergy, type LayerStepFiringRate } from './charts/index.ts';
+// Chart modules one by one: charts/index.ts also exports the renderer, which loads vega.
+import { energyByChipChart, type ChipComponentEnergy } from './charts/energy-by-chip.ts';
+import { energyByComponentChart, type LayerComponentEnergy } from './charts/energy-by-component.ts';
+import { firingRateHeatmap, type LayerStepFiringRate } from './charts/firing-rate-heatmap.ts';
+import { paperVsHardwareWaterfall } from './charts/waterfall.ts';
 import { CHIP_COLOURS, componentRank } from './charts/palette.ts';
 import { CHART_CONFIG, VEGA_LITE_SCHEMA, categoricalAxis, energyDisplayUnit } from './charts/theme.ts';
 import { stepRows } from './profile-columns.ts';
