@@ -24,11 +24,27 @@ export interface ChartRenderer {
 /** render-worker.ts beside this file when run from src/ (tsx), render-worker.js from dist/. */
 const WORKER_URL = new URL(`./render-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
+/**
+ * The worker's bootstrap: import the entry. From src/ (tsx: tests, bench) the entry is TypeScript,
+ * and tsx's loader hooks do not reach a worker thread by themselves, so the bootstrap registers
+ * them first (tsx is a dev dependency, present wherever src/ runs).
+ */
+function workerSource(): string {
+  const entry = JSON.stringify(WORKER_URL.href);
+  if (!WORKER_URL.pathname.endsWith('.ts')) return `import(${entry});`;
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  return `import(${tsx}).then((m) => { m.register(); return import(${entry}); });`;
+}
+
 /** Start the worker now; it loads the chart libraries while the caller goes on. */
 export function startChartRenderer(): ChartRenderer {
-  const worker = new Worker(WORKER_URL);
-  // A run that fails before its charts must still exit: the worker does not hold the process open.
+  const worker = new Worker(workerSource(), { eval: true });
+  // A run that fails before its charts must still exit: the worker holds the process open only
+  // while a render is pending.
   worker.unref();
+  const settle = (): void => {
+    if (pending.size === 0) worker.unref();
+  };
   let next = 0;
   const pending = new Map<number, { resolve: (svg: string) => void; reject: (e: Error) => void }>();
   const failAll = (e: Error): void => {
@@ -43,6 +59,7 @@ export function startChartRenderer(): ChartRenderer {
     const p = pending.get(m.id);
     if (p === undefined) return;
     pending.delete(m.id);
+    settle();
     if ('svg' in m) p.resolve(m.svg);
     else p.reject(new Error(`chart renderer: ${m.error}`));
   });
@@ -53,6 +70,7 @@ export function startChartRenderer(): ChartRenderer {
       const id = next++;
       return new Promise<string>((resolve, reject) => {
         pending.set(id, { resolve, reject });
+        worker.ref();
         worker.postMessage({ id, spec, base } satisfies RenderJob);
       });
     },
