@@ -57,7 +57,22 @@ test('stacked bar: one bar per (layer, component) of energy.csv; heat map: one c
   const components = new Set(e.rows.map((r) => r[e.header.indexOf('component')]));
   t.is(layers.size, 3); // conv1, conv2, fc
   t.true(components.size >= 5);
-  t.is(markItems(read('charts/energy-by-component.svg'), 'rect'), layers.size * components.size);
+  // The MAC layers' actions on the CAB lanes (cab.mac_*) are drawn as a component of their own.
+  const a = csv('actions.csv');
+  const macOnCab = a.rows.some((r) => r[a.header.indexOf('component')] === 'cab' && r[a.header.indexOf('action')].startsWith('mac_'));
+  t.true(macOnCab, 'smallnet has a MAC stem on the CAB lanes');
+  t.is(markItems(read('charts/energy-by-component.svg'), 'rect'), layers.size * (components.size + 1));
+  // The chip chart: one bar per (chip, component) the chip has (STCB chip, ANN twin, LIF twin).
+  const spec = JSON.parse(read('charts/energy-by-chip.vl.json')) as { data: { values: { chip: string; energyPJ: number }[] } };
+  t.deepEqual([...new Set(spec.data.values.map((v) => v.chip))].sort(), ['ANN twin', 'LIF twin', 'STCB chip']);
+  t.is(markItems(read('charts/energy-by-chip.svg'), 'rect'), spec.data.values.length);
+  // Each chip's bars add up to its energy per inference in summary.json.
+  const h = (JSON.parse(read('summary.json')) as { hardware: { energyPerInferencePJ: number; annTwin: { energyPerInferencePJ: number }; lifTwin: { energyPerInferencePJ: number } }[] }).hardware[0];
+  const chipSum = (chip: string): number => spec.data.values.filter((v) => v.chip === chip).reduce((x, v) => x + v.energyPJ, 0);
+  const near = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * b;
+  t.true(near(chipSum('STCB chip'), h.energyPerInferencePJ));
+  t.true(near(chipSum('ANN twin'), h.annTwin.energyPerInferencePJ));
+  t.true(near(chipSum('LIF twin'), h.lifTwin.energyPerInferencePJ));
   t.is(markItems(read('charts/firing-rate.svg'), 'rect'), csv('steps.csv').rows.length);
   // Paper-mode chart: two bars (SNN, ANN twin) per layer of layers.csv.
   t.is(markItems(read('charts/paper-energy.svg'), 'rect'), 2 * csv('layers.csv').rows.length);
