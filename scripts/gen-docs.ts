@@ -16,7 +16,7 @@ import { dseColumns } from '../src/dse/columns.ts';
 import { ACCESS_COLUMNS, ACTION_COLUMNS, AREA_COLUMNS, COMPUTE_COLUMNS, ENERGY_COLUMNS, ERT_COLUMNS, GAP_COLUMNS, withNode } from '../src/reports/hw-columns.ts';
 import { LAYER_COLUMNS, STEP_COLUMNS } from '../src/reports/profile-columns.ts';
 import { COMPARE_COLUMNS } from '../src/reports/neuron-compare.ts';
-import { csvHeader, type Column } from '../src/reports/table.ts';
+import { CSV_SIGNIFICANT_DIGITS, csvHeader, type Column } from '../src/reports/table.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const COLUMNS_DOC = join(ROOT, 'docs', 'columns.md');
@@ -62,12 +62,12 @@ export function documentColumns<R>(file: string, columns: readonly Column<R>[]):
 export function fileDocs(): FileDoc[] {
   const hw = 'hardware mode: ';
   return [
-    { file: 'layers.csv', what: 'one row per weight layer (batch norm, pooling and residual adds counted in the row of the layer whose output they process); per-image values are means over the profiled images', source: '`LAYER_COLUMNS`, `src/reports/profile-columns.ts`', rows: documentColumns('layers.csv', LAYER_COLUMNS) },
-    { file: 'steps.csv', what: 'one row per spiking layer and time step', source: '`STEP_COLUMNS`, `src/reports/profile-columns.ts`', rows: documentColumns('steps.csv', STEP_COLUMNS) },
-    { file: 'compute.csv', what: `${hw}one row per layer; cycles, stalls by cause, utilisation, the DESIGN.md 6.1 lower bounds and the tiling (sums over the replayed images)`, source: '`COMPUTE_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('compute.csv', withNode(COMPUTE_COLUMNS)) },
-    { file: 'access.csv', what: `${hw}one row per layer and memory (each SRAM buffer and DRAM)`, source: '`ACCESS_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('access.csv', withNode(ACCESS_COLUMNS)) },
-    { file: 'energy.csv', what: `${hw}one row per layer and component`, source: '`ENERGY_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('energy.csv', withNode(ENERGY_COLUMNS)) },
-    { file: 'actions.csv', what: `${hw}the energy reference table actually used, one row per component and action, with counts summed over layers and images; in this file \`energy_pJ\` = \`count\` x \`pJ_per_action\``, source: '`ACTION_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('actions.csv', withNode(ACTION_COLUMNS)) },
+    { file: 'layers.csv', what: 'one row per weight layer (batch norm, pooling and residual adds counted in the row of the layer whose output they process); per image: every count and energy is the mean over the `images` profiled images; summed over the rows: the network totals of `summary.json` -> `totals` and `paperEnergy`', source: '`LAYER_COLUMNS`, `src/reports/profile-columns.ts`', rows: documentColumns('layers.csv', LAYER_COLUMNS) },
+    { file: 'steps.csv', what: 'one row per spiking layer and time step, per image (mean over the `images` profiled images); a layer\'s rows sum to its `spikes` and `ac_exact` in layers.csv', source: '`STEP_COLUMNS`, `src/reports/profile-columns.ts`', rows: documentColumns('steps.csv', STEP_COLUMNS) },
+    { file: 'compute.csv', what: `${hw}one row per layer; cycles, stalls by cause, utilisation, the DESIGN.md 6.1 lower bounds and the tiling, per image (the mean over the \`images\` replayed images); \`cycles\` summed over the rows is the latency per inference (\`summary.json\` -> \`hardware[].latencyCycles\`)`, source: '`COMPUTE_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('compute.csv', withNode(COMPUTE_COLUMNS)) },
+    { file: 'access.csv', what: `${hw}one row per layer and memory (each SRAM buffer and DRAM), bits per image (mean over the \`images\` replayed images); the \`dram\` rows summed are \`hardware[].dramBytesPerInference\`, with the one load of resident weights shared by the replayed images`, source: '`ACCESS_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('access.csv', withNode(ACCESS_COLUMNS)) },
+    { file: 'energy.csv', what: `${hw}one row per layer and component, pJ per image (mean over the \`images\` replayed images); \`energy_pJ\` summed over all rows of a node is the energy per inference (\`summary.json\` -> \`hardware[].energyPerInferencePJ\`, the hardware-mode total of gap.csv)`, source: '`ENERGY_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('energy.csv', withNode(ENERGY_COLUMNS)) },
+    { file: 'actions.csv', what: `${hw}the energy reference table actually used, one row per component and action, with counts per image summed over layers (mean over the \`images\` replayed images); \`energy_pJ\` summed over the rows is the energy per inference, as in energy.csv; in this file \`energy_pJ\` = \`count\` x \`pJ_per_action\``, source: '`ACTION_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('actions.csv', withNode(ACTION_COLUMNS)) },
     { file: 'area.csv', what: `${hw}the area reference table (ART) at the node: one row per on-chip component of the chip and its twins (chip area = the sum over the STCB chip's components, \`summary.json\` -> \`hardware[].areaMm2\`); also written by \`stcsim ert --out\``, source: '`AREA_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('area.csv', withNode(AREA_COLUMNS)) },
     { file: 'ert.csv', what: '`stcsim ert --out DIR`: every entry of the energy reference table, no network and no counts', source: '`ERT_COLUMNS`, `src/reports/hw-columns.ts`', rows: documentColumns('ert.csv', withNode(ERT_COLUMNS)) },
     { file: 'compare.csv', what: '`profile --neuron lif|mlif`: per node, the STCB network on the STCB chip, the LIF-family network on the LIF chip (its own spikes) and the ANN twin, side by side (per-inference means over the replayed images)', source: '`COMPARE_COLUMNS`, `src/reports/neuron-compare.ts`', rows: documentColumns('compare.csv', COMPARE_COLUMNS) },
@@ -143,6 +143,15 @@ export function renderColumnsDoc(docs: readonly FileDoc[] = fileDocs()): string 
     'carriage return, e.g. a layer named `=HYPERLINK(...)`) are written with a leading `\'` so that',
     'spreadsheets show them as text (`neutraliseCsvText`, `src/reports/table.ts`, the one CSV writer).',
     'Numbers are never changed: `-1.5` stays a number. See [robustness.md](robustness.md).',
+    '',
+    'Every file is per image (per inference): values measured over several images are their mean, and',
+    'each CSV has an `images` column saying over how many images (profiled for layers.csv and steps.csv,',
+    'replayed on the hardware model for the hardware files and gap.csv; `--hw-images`). Where a file\'s',
+    'rows add up to a total of `summary.json`, its description below says which.',
+    '',
+    `Numbers in CSV cells: integers are written exactly; every other number (energies, runtimes, means`,
+    `over images, fractions) is rounded to ${CSV_SIGNIFICANT_DIGITS} significant digits, which removes float noise`,
+    '(`1780131462.3999999` is written `1780131462.4`) and reads back to the same text.',
     '',
     'Metric pages (formula, source, pitfalls): [docs/README.md](README.md). `summary.json` holds the',
     'totals of the same quantities; its fields are named like the columns.',

@@ -135,6 +135,7 @@ async function sweepCharts(out: string, axes: readonly Axis[], r: DseOutcome): P
     areaMm2: Number(at(x, 'area_mm2')), feasible: at(x, 'feasible') !== 'false',
     ...(accuracyKnown ? { accuracy: Number(at(x, 'accuracy')) } : {}),
     label: labelled.has(i) ? label(x) : undefined,
+    tooltip: label(x),
   })), {
     title: 'Energy vs latency per inference',
     subtitle: `Pareto front over ${names.join(', ')}${r.constraints.length > 0 ? ` with ${r.constraints.map((c) => c.text).join(', ')}` : ''}${

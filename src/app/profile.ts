@@ -35,6 +35,7 @@ import { hashFiles, inputHashes, sha256File, displayPath, weightHashes, type Has
 import { RUN_REPORT_FILES, writeRunReport, type RunReportResult } from '../reports/run-report.ts';
 import { traceNeuroBench, type NeuroBenchMetrics } from '../counts/neurobench.ts';
 import { NEUROBENCH_FILE, neurobenchHeadline, writeNeurobench } from '../reports/neurobench-report.ts';
+import { startChartRenderer, type ChartRenderer } from '../reports/charts/renderer.ts';
 
 const STEB_FLAGS = ['timesteps', 'vth0', 'tau', 'schedule'] as const;
 
@@ -162,7 +163,15 @@ async function profileInto(
   const { accel, quantization, techs } = pre;
   const backend = flags.scalesim ? 'none' : await initBackend(flags.backend);
   const preset = paperPreset(flags.energyPreset);
-  const work = flags.scalesim ? scaleSimWorkload(flags.scalesim, flags, accel.weightBits) : networkWorkload(modelSpec, flags, explicit, hooks, quantization);
+  // Charts render in a worker thread that loads vega and resvg while the network runs (issue 10).
+  const renderer = flags.charts !== false ? startChartRenderer() : undefined;
+  let work: Workload;
+  try {
+    work = flags.scalesim ? scaleSimWorkload(flags.scalesim, flags, accel.weightBits) : networkWorkload(modelSpec, flags, explicit, hooks, quantization);
+  } catch (e) {
+    await renderer?.close();
+    throw e;
+  }
   const { settings, counts } = work;
   const total = work.images;
 
@@ -190,7 +199,7 @@ async function profileInto(
   const tx = early ?? beginOutput(outDir, { force: flags.force, command: 'profile' });
   let report: RunReportResult;
   try {
-    report = await writeAll(tx.dir, summary, counts, energy, hardware, { work, modelSpec, flags, backend, explicit, lif });
+    report = await writeAll(tx.dir, summary, counts, energy, hardware, { work, modelSpec, flags, backend, explicit, lif, renderer });
   } catch (e) {
     tx.abort();
     throw e;
@@ -199,7 +208,7 @@ async function profileInto(
   return { counts, energy, summary, outDir, report };
 }
 
-interface RunFacts { work: Workload; modelSpec: string; flags: ProfileFlags; backend: string; explicit: (name: string) => boolean; lif: LifWorkload | undefined }
+interface RunFacts { work: Workload; modelSpec: string; flags: ProfileFlags; backend: string; explicit: (name: string) => boolean; lif: LifWorkload | undefined; renderer: ChartRenderer | undefined }
 
 /** Writes every report file of a run into `outDir` (the staging folder). */
 async function writeAll(
@@ -233,7 +242,7 @@ async function writeAll(
   const charts = flags.charts !== false;
   summary.files.push(...RUN_REPORT_FILES.filter((f) => charts || f !== 'charts/'));
   writeSummary(outDir, summary);
-  return writeRunReport(outDir, { summary, counts, energy, ...(hardware ? { hardware } : {}) }, { charts });
+  return writeRunReport(outDir, { summary, counts, energy, ...(hardware ? { hardware } : {}) }, { charts, ...(f.renderer ? { renderer: f.renderer } : {}) });
 }
 
 /** Replays the recorded trace on the accelerator at every requested node (technologies resolved up front). */

@@ -20,6 +20,12 @@ async function printProfile(o: ProfileOutcome, flags: ProfileFlags): Promise<voi
   }
   const { layerRows, terminalTable } = await import('../reports/profile-report.ts');
   const { hardwareTerminalTable } = await import('../reports/hw-report.ts');
+  const { headlineLines } = await import('../reports/headline.ts');
+  // The closing two lines: what dominates hardware-mode energy and why the ratios differ (first node).
+  const headline = (s: ProfileOutcome['summary']): string[] => {
+    const h = s.hardware?.[0];
+    return h === undefined ? [] : headlineLines(h, (s.gap ?? []).filter((g) => g.node === h.node), s.paperEnergy.annOverSnn);
+  };
   process.stdout.write(terminalTable(layerRows(o.counts, o.energy)));
   const p = summary.paperEnergy;
   const s = summary.settings;
@@ -38,6 +44,7 @@ async function printProfile(o: ProfileOutcome, flags: ProfileFlags): Promise<voi
     ...(summary.assumptions ?? []).map((a) => `assumption: ${a}`),
     `report: ${outDir}/ (${summary.files.join(', ')})`,
     `open ${join(outDir, 'report.html')} in a browser: ${flags.charts !== false ? 'charts, ' : ''}tables, settings and the source of every constant`,
+    ...headline(summary),
     '',
   ].filter((l, i, all) => l !== '' || i === 0 || i === all.length - 1).join('\n'));
 }

@@ -31,7 +31,7 @@ export interface Totals {
 
 export interface SimResult {
   accelerator: string;
-  tech: { node: string; provenance: string; voltageV: number; flavour: string; files: string[] };
+  tech: { node: string; provenance: string; voltageV: number; voltageSource: string; flavour: string; files: string[] };
   clockHz: number;
   images: number;
   timesteps: number;
@@ -110,7 +110,7 @@ export function simulate(trace: SpikeTrace, accel: Accelerator, tech: Tech, opti
     : priceChip(replay(trace, accel, tech, { images: [first], annTwin: false, lifTwin: false }).layers, ert, chipLeaky, r.clockHz).totals;
   const result: SimResult = {
     accelerator: r.accelerator,
-    tech: { node: tech.node, provenance: tech.provenance, voltageV: tech.voltageV, flavour: tech.flavour, files: tech.files },
+    tech: { node: tech.node, provenance: tech.provenance, voltageV: tech.voltageV, voltageSource: tech.voltageSource, flavour: tech.flavour, files: tech.files },
     clockHz: r.clockHz,
     images: r.images,
     timesteps: r.timesteps,

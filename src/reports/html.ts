@@ -10,7 +10,7 @@
 import type { Column } from './table.ts';
 import { cellMatrix, formatMatrix } from './table.ts';
 import type { ChartSpec } from './charts/render.ts';
-import { renameSvgIds, renderSvg } from './charts/render.ts';
+import { renameSvgIds } from './charts/svg-ids.ts';
 
 export const REPORT_MANIFEST_ID = 'stcsim-report-manifest';
 /** Attribute the inline script sets on <html>: "<rendered>/<declared>". */
@@ -108,7 +108,8 @@ export async function reportChart(
   return {
     id,
     title,
-    svg: await renderSvg(spec),
+    // vega loads only when a chart is rendered.
+    svg: await (await import('./charts/render.ts')).renderSvg(spec),
     ...(options.caption !== undefined ? { caption: options.caption } : {}),
     ...(options.files !== undefined ? { files: options.files } : {}),
   };

@@ -13,14 +13,14 @@ import type { LayerResult } from '../energy/price.ts';
 import { STALL_CAUSES, type StallCause } from '../hw/layer-sim.ts';
 import type { CellValue, Column } from './table.ts';
 
-/** One row of access.csv: a layer's traffic at one memory. */
-export interface AccessRow { layer: string; memory: string; readBits: number; writeBits: number }
-/** One row of energy.csv: a layer's energy in one component. */
-export interface EnergyRow { layer: string; component: string; dynamicPJ: number; leakagePJ: number }
-/** One row of actions.csv: an ERT entry and how often it was used over all layers and images. */
-export interface ActionRow { entry: ErtEntry; count: number }
-/** One row of gap.csv. */
-export interface GapRow extends GapStep { node: string }
+/** One row of access.csv: a layer's traffic at one memory, per image (mean over `images`). */
+export interface AccessRow { layer: string; memory: string; images: number; readBits: number; writeBits: number }
+/** One row of energy.csv: a layer's energy in one component, per image (mean over `images`). */
+export interface EnergyRow { layer: string; component: string; images: number; dynamicPJ: number; leakagePJ: number }
+/** One row of actions.csv: an ERT entry and how often it was used per image (over all layers; mean over `images`). */
+export interface ActionRow { entry: ErtEntry; images: number; count: number }
+/** One row of gap.csv: a step at one node, per image over `images` replayed images. */
+export interface GapRow extends GapStep { node: string; images: number }
 /** A row of any hardware file evaluated at one of several nodes. */
 export interface NodeRow<R> { node: string; row: R }
 
@@ -32,51 +32,60 @@ function csv<R>(key: string, value: (r: R) => CellValue, doc: string, docUnit?: 
 const layer = <R extends { layer: string }>(): Column<R> => csv('layer', (r) => r.layer, 'Weight layer.', 'name');
 const component = <R>(get: (r: R) => string): Column<R> => csv('component', get, 'Hardware component.', 'name');
 
+/** A quantity the replay sums over the replayed images, shown per image (mean over them). */
+const perImage = (l: LayerResult, v: number): number => v / Math.max(l.images, 1);
+
+/** The `images` column every hardware file carries (several images: every other value is their mean). */
+const imagesColumn = <R extends { images: number }>(): Column<R> =>
+  csv('images', (r) => r.images, 'Images replayed on the hardware model; every count, energy, cycle and traffic value in the row is per image (the mean over these images).', 'images');
+
 const stallColumn = (c: StallCause): Column<LayerResult> =>
-  csv(`stall_${c.replace('-', '_')}_cycles`, (l) => l.stalls[c], `Stall cycles caused by ${c}.`);
+  csv(`stall_${c.replace('-', '_')}_cycles`, (l) => perImage(l, l.stalls[c]), `Stall cycles caused by ${c}, per image.`);
 
 /** compute.csv: one row per layer: cycles, busy cycles per stage, stalls by cause, utilisation, bounds, tiling. */
 export const COMPUTE_COLUMNS: Column<LayerResult>[] = [
   layer(),
   csv('kind', (l) => l.kind, 'stcb: STEB -> AC array -> CAB; mac: dense layer on the CAB lanes.', 'name'),
-  csv('images', (l) => l.images, 'Images replayed; per-layer values are sums over them.', 'images'),
-  csv('cycles', (l) => l.cycles, 'Layer latency in clock cycles (stages overlap per the timing option; stalls included).', 'cycles (sum over images)'),
-  csv('runtime_s', (l) => l.runtimeS, 'cycles / clock, seconds.'),
-  csv('encoder_busy_cycles', (l) => l.stageCycles.encoder, 'Cycles the encoder lanes work: ceil(T*N_in / lanes) and per-step rounding.'),
-  csv('ac_busy_cycles', (l) => l.stageCycles.ac, 'Cycles the AC array works, including partial-chunk overhead.'),
-  csv('cab_busy_cycles', (l) => l.stageCycles.cab, 'Cycles the CAB lanes work (also MAC layers).'),
+  imagesColumn(),
+  csv('cycles', (l) => perImage(l, l.cycles), 'Layer latency per image in clock cycles (stages overlap per the timing option; stalls included). Summed over the rows: the latency per inference of summary.json.', 'cycles per image'),
+  csv('runtime_s', (l) => perImage(l, l.runtimeS), 'cycles / clock, seconds per image.'),
+  csv('encoder_busy_cycles', (l) => perImage(l, l.stageCycles.encoder), 'Cycles per image the encoder lanes work: ceil(T*N_in / lanes) and per-step rounding.'),
+  csv('ac_busy_cycles', (l) => perImage(l, l.stageCycles.ac), 'Cycles per image the AC array works, including partial-chunk overhead.'),
+  csv('cab_busy_cycles', (l) => perImage(l, l.stageCycles.cab), 'Cycles per image the CAB lanes work (also MAC layers).'),
   ...STALL_CAUSES.map(stallColumn),
-  csv('ac_chunk_overhead_cycles', (l) => l.acChunkOverheadCycles, 'AC cycles beyond sum_t ceil(A_t / lanes): border spikes and partial lane chunks.'),
+  csv('ac_chunk_overhead_cycles', (l) => perImage(l, l.acChunkOverheadCycles), 'AC cycles per image beyond sum_t ceil(A_t / lanes): border spikes and partial lane chunks.'),
   csv('util_encoder', (l) => l.utilisation.encoder, 'Encoder ops / (cycles * encoder lanes).', 'fraction, 0-1'),
   csv('util_ac', (l) => l.utilisation.ac, 'ACs / (cycles * AC lanes).', 'fraction, 0-1'),
   csv('util_cab', (l) => l.utilisation.cab, 'CAB or MAC ops / (cycles * CAB lanes).', 'fraction, 0-1'),
-  csv('bound_encoder_cycles', (l) => l.bounds.encoder, 'Lower bound ceil(T*N_in / encoder lanes) (DESIGN.md 6.1).'),
-  csv('bound_ac_cycles', (l) => l.bounds.ac, 'Lower bound sum_t ceil(A_t / AC lanes).'),
-  csv('bound_cab_cycles', (l) => l.bounds.cab, 'Lower bound ceil(T*N_out / CAB lanes).'),
-  csv('bound_dram_cycles', (l) => l.bounds.dram, 'Lower bound DRAM bits / bandwidth, in cycles.'),
+  csv('bound_encoder_cycles', (l) => perImage(l, l.bounds.encoder), 'Lower bound ceil(T*N_in / encoder lanes) per image (DESIGN.md 6.1).'),
+  csv('bound_ac_cycles', (l) => perImage(l, l.bounds.ac), 'Lower bound sum_t ceil(A_t / AC lanes) per image.'),
+  csv('bound_cab_cycles', (l) => perImage(l, l.bounds.cab), 'Lower bound ceil(T*N_out / CAB lanes) per image.'),
+  csv('bound_dram_cycles', (l) => perImage(l, l.bounds.dram), 'Lower bound DRAM bits / bandwidth, in cycles per image.'),
   csv('cout_tile', (l) => l.tiling.coutTile, 'Output channels per tile (so partial sums and weights fit).', 'channels'),
   csv('row_tile', (l) => l.tiling.rowTile, 'Output rows per tile.', 'output rows'),
   csv('tiles', (l) => l.tiling.coutTiles * l.tiling.rowTiles, 'Tiles per image.', 'tiles'),
-  csv('spikes', (l) => l.spikes, 'Spikes replayed.', 'spikes (sum over images)'),
-  csv('acs', (l) => l.acs, 'Exact ACs replayed.', 'ACs (sum over images)'),
+  csv('spikes', (l) => perImage(l, l.spikes), 'Spikes replayed, per image.', 'spikes per image'),
+  csv('acs', (l) => perImage(l, l.acs), 'Exact ACs replayed, per image.', 'ACs per image'),
 ];
 
 /** access.csv: layer x memory (each buffer, membrane_buffer for LIF-twin layers, DRAM). */
 export const ACCESS_COLUMNS: Column<AccessRow>[] = [
   layer(),
   csv('memory', (r) => r.memory, 'Buffer (SRAM) or DRAM.', 'name'),
-  csv('read_bits', (r) => r.readBits, 'Bits read.'),
-  csv('write_bits', (r) => r.writeBits, 'Bits written.'),
-  csv('total_bytes', (r) => (r.readBits + r.writeBits) / 8, '(read + write bits) / 8.'),
+  imagesColumn(),
+  csv('read_bits', (r) => r.readBits, 'Bits read per image. With weights resident in the weight buffer, the one DRAM load of the weights is shared by the replayed images (its share per image is counted).'),
+  csv('write_bits', (r) => r.writeBits, 'Bits written per image.'),
+  csv('total_bytes', (r) => (r.readBits + r.writeBits) / 8, '(read + write bits) / 8 per image. The dram rows summed over layers: dramBytesPerInference of summary.json.'),
 ];
 
 /** energy.csv: layer x component. */
 export const ENERGY_COLUMNS: Column<EnergyRow>[] = [
   layer(),
   component((r) => r.component),
-  csv('dynamic_energy_pJ', (r) => r.dynamicPJ, 'Sum of count x pJ over the component\'s actions, pJ.'),
-  csv('leakage_energy_pJ', (r) => r.leakagePJ, 'Leakage power x runtime, pJ.'),
-  csv('energy_pJ', (r) => r.dynamicPJ + r.leakagePJ, 'Dynamic + leakage energy, pJ.'),
+  imagesColumn(),
+  csv('dynamic_energy_pJ', (r) => r.dynamicPJ, 'Sum of count x pJ over the component\'s actions, pJ per image.'),
+  csv('leakage_energy_pJ', (r) => r.leakagePJ, 'Leakage power x runtime, pJ per image.'),
+  csv('energy_pJ', (r) => r.dynamicPJ + r.leakagePJ, 'Dynamic + leakage energy, pJ per image. Summed over all rows (of one node): energyPerInferencePJ of summary.json and the hardware-mode total of gap.csv.'),
 ];
 
 /** area.csv: the area reference table (ART) of the chip and its twins at the node. */
@@ -89,7 +98,7 @@ export const AREA_COLUMNS: Column<ArtEntry>[] = [
   csv('scaling', (e) => e.scaling, 'Area factor from 45 nm to this node.', 'text'),
 ];
 
-/** actions.csv: the ERT actually used, with counts summed over layers and the resulting energy. */
+/** actions.csv: the ERT actually used, with counts per image summed over layers and the resulting energy. */
 export const ACTION_COLUMNS: Column<ActionRow>[] = [
   component((r) => r.entry.component),
   csv('action', (r) => r.entry.action, 'Action of the component (add, mult, read, write, leak, ...).', 'name'),
@@ -98,12 +107,13 @@ export const ACTION_COLUMNS: Column<ActionRow>[] = [
   csv('source', (r) => r.entry.source, 'Bibliography key of the reference value (hw-models/bibliography.json), or user.', 'bibliography key'),
   csv('estimator', (r) => r.entry.estimator, 'How the value was derived from the reference.', 'text'),
   csv('scaling', (r) => r.entry.scaling, 'Process-node / voltage scaling applied.', 'text'),
-  csv('count', (r) => r.count, 'Actions counted over all layers and images.', 'actions (op, bit or cycle)'),
-  csv('energy_pJ', (r) => r.count * r.entry.pJ, 'count x pJ_per_action, summed over layers and images, pJ.'),
+  imagesColumn(),
+  csv('count', (r) => r.count, 'Actions per image, summed over all layers (the mean over the replayed images).', 'actions per image (op, bit or cycle)'),
+  csv('energy_pJ', (r) => r.count * r.entry.pJ, 'count x pJ_per_action: pJ per image, summed over layers. Summed over all rows (of one node): energyPerInferencePJ of summary.json.'),
 ];
 
 /** ert.csv (`stcsim ert`): every entry of the energy reference table, with no counts. */
-export const ERT_COLUMNS: Column<ErtEntry>[] = ACTION_COLUMNS.slice(0, 7).map((c): Column<ErtEntry> => ({ ...c, value: (e) => c.value({ entry: e, count: 0 }) }));
+export const ERT_COLUMNS: Column<ErtEntry>[] = ACTION_COLUMNS.slice(0, 7).map((c): Column<ErtEntry> => ({ ...c, value: (e) => c.value({ entry: e, images: 0, count: 0 }) }));
 
 /**
  * The same columns behind a `node` column, for files that stack the rows of several nodes
@@ -120,6 +130,7 @@ export const GAP_COLUMNS: Column<GapRow>[] = [
   { key: 'node', header: 'Node', value: (r) => r.node, doc: 'Process node.', docUnit: 'name' },
   { key: 'step', header: 'Step', value: (r) => r.label, doc: 'Paper-mode total, a difference, or the hardware-mode total.', docUnit: 'text' },
   { key: 'kind', header: 'Kind', value: (r) => r.kind, doc: 'total or delta; the deltas between two totals add up to their difference.', docUnit: 'total / delta' },
-  { key: 'energy', header: 'Energy', unit: 'pJ', value: (r) => r.energyPJ, format: 'float', digits: 0, doc: 'Per image, pJ.' },
+  { key: 'images', header: 'Images', value: (r) => r.images, format: 'int', doc: 'Images replayed on the hardware model (paper mode is taken over the same images); energies are per image, the mean over them.', docUnit: 'images' },
+  { key: 'energy', header: 'Energy', unit: 'pJ', value: (r) => r.energyPJ, format: 'float', digits: 0, doc: 'Per image, pJ. The hardware-mode total equals the sum of energy.csv and energyPerInferencePJ of summary.json.' },
   { key: 'explanation', header: 'Explanation', value: (r) => r.explanation, doc: 'What the step accounts for.', docUnit: 'text' },
 ];

@@ -8,7 +8,7 @@
  *   area.csv     the per-component area table (ART) at the node, with sources and scaling
  *   gap.csv      paper mode -> hardware mode, component by component
  */
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ArtEntry } from '../energy/art.ts';
 import type { ErtEntry } from '../energy/ert.ts';
@@ -17,6 +17,8 @@ import type { SimResult } from '../energy/price.ts';
 import { GAP_COLUMNS, withNode, type GapRow } from './hw-columns.ts';
 import { AREA_TABLE, ACCESS_TABLE, ACTION_TABLE, COMPUTE_TABLE, ENERGY_TABLE, summary, type HwSummary, type HwTable } from './hw-tables.ts';
 import { toCsv, toTerminalTable, type Column } from './table.ts';
+import { ASSUMED_MARK } from './assumed.ts';
+import { toMarkdownTable } from './markdown.ts';
 
 export const HW_FILES = ['compute.csv', 'access.csv', 'energy.csv', 'actions.csv', 'area.csv', 'gap.csv'] as const;
 
@@ -38,16 +40,19 @@ export function writeHardwareReport(dir: string, results: readonly SimResult[], 
   write(ACTION_TABLE);
   write(AREA_TABLE);
   writeFileSync(join(dir, 'gap.csv'), toCsv(GAP_COLUMNS, gapRows(results, gaps)));
-  return results.map(summary);
+  const summaries = results.map(summary);
+  // table.md is written with the paper-mode tables first; the hardware section follows once priced.
+  if (existsSync(join(dir, 'table.md'))) appendFileSync(join(dir, 'table.md'), hardwareMarkdown(summaries));
+  return summaries;
 }
 
 export function gapRows(results: readonly SimResult[], gaps: readonly GapStep[][]): GapRow[] {
-  return gaps.flatMap((steps, i) => steps.map((s) => ({ ...s, node: results[i].tech.node })));
+  return gaps.flatMap((steps, i) => steps.map((s) => ({ ...s, node: results[i].tech.node, images: results[i].images })));
 }
 
 /** The terminal's hardware table (one row per node). */
 export const HW_TERMINAL: Column<HwSummary>[] = [
-  { key: 'node', header: 'Node', value: (s) => `${s.node} ${s.voltageV} V`, doc: 'Process node and supply voltage.' },
+  { key: 'node', header: 'Node', value: (s) => `${nodeLabel(s)} ${s.voltageV} V`, doc: `Process node and supply voltage; ${ASSUMED_MARK}: interpolated or assumed constants, listed under the table.` },
   { key: 'latency', header: 'Latency', unit: 'ms', value: (s) => s.latencyS * 1e3, format: 'float', digits: 3, doc: 'Cycles / clock of one inference.' },
   { key: 'energy', header: 'Energy/inference', unit: 'uJ', value: (s) => s.energyPerInferencePJ / 1e6, format: 'float', digits: 2, doc: 'STCB chip, dynamic + leakage, per inference.' },
   { key: 'leakage', header: 'of which leakage', unit: 'uJ', value: (s) => s.leakageEnergyPerInferencePJ / 1e6, format: 'float', digits: 2, doc: 'Leakage power x runtime.' },
@@ -78,6 +83,27 @@ const ART_TERMINAL: Column<ArtEntry>[] = [
 export const ertTerminalTable = (entries: readonly ErtEntry[]): string => toTerminalTable(ERT_TERMINAL, entries);
 export const artTerminalTable = (entries: readonly ArtEntry[]): string => toTerminalTable(ART_TERMINAL, entries);
 
+/** The node's name, marked when it rests on interpolated or assumed constants. */
+export function nodeLabel(s: Pick<HwSummary, 'node' | 'assumedConstants'>): string {
+  return s.assumedConstants.length > 0 ? `${s.node}${ASSUMED_MARK}` : s.node;
+}
+
+/** The notes under every table that prints nodes: one line per interpolated or assumed constant. */
+export function assumedNotes(summaries: readonly Pick<HwSummary, 'assumedConstants'>[]): string[] {
+  return summaries.flatMap((s) => s.assumedConstants.map((a) => `${ASSUMED_MARK} ${a}`));
+}
+
 export function hardwareTerminalTable(summaries: readonly HwSummary[]): string {
-  return toTerminalTable(HW_TERMINAL, summaries);
+  const notes = assumedNotes(summaries);
+  return toTerminalTable(HW_TERMINAL, summaries) + (notes.length > 0 ? `${notes.join('\n')}\n` : '');
+}
+
+/**
+ * table.md's hardware section (appended after the per-layer table once the replay is priced): the
+ * terminal's hardware table in Markdown, with the interpolated or assumed constants as notes.
+ */
+export function hardwareMarkdown(summaries: readonly HwSummary[]): string {
+  const images = summaries[0]?.images ?? 0;
+  return `\n## Hardware mode (${summaries[0]?.accelerator ?? ''}, per inference, ${images} image(s) replayed)\n\n` +
+    toMarkdownTable(HW_TERMINAL, summaries, { notes: assumedNotes(summaries) });
 }

@@ -7,6 +7,7 @@ import { energyByComponent, type LayerResult, type SimResult } from '../energy/p
 import type { ArtEntry } from '../energy/art.ts';
 import { AREA_COLUMNS, ACCESS_COLUMNS, ACTION_COLUMNS, COMPUTE_COLUMNS, ENERGY_COLUMNS, type AccessRow, type ActionRow, type EnergyRow } from './hw-columns.ts';
 import { csvHeader, type CellValue, type Column } from './table.ts';
+import { assumedConstants } from './assumed.ts';
 
 /** A hardware file: its name, its columns and how to get its rows from one replay. */
 export interface HwTable<R> {
@@ -14,6 +15,9 @@ export interface HwTable<R> {
   columns: readonly Column<R>[];
   rows: (r: SimResult) => R[];
 }
+
+/** The replay sums over its images; every file shows values per image (their mean). */
+const imagesOf = (r: SimResult): number => Math.max(r.images, 1);
 
 /** The memories of a layer in access.csv: every buffer, membrane_buffer for LIF-twin layers, DRAM. */
 function memoriesOf(l: LayerResult): (keyof LayerResult['traffic'] | 'membrane_buffer')[] {
@@ -27,14 +31,17 @@ export const ACCESS_TABLE: HwTable<AccessRow> = {
   columns: ACCESS_COLUMNS,
   rows: (r) => r.layers.flatMap((l) => memoriesOf(l).map((memory) => {
     const t = l.traffic[memory] ?? { readBits: 0, writeBits: 0 };
-    return { layer: l.layer, memory, readBits: t.readBits, writeBits: t.writeBits };
+    const n = imagesOf(r);
+    return { layer: l.layer, memory, images: r.images, readBits: t.readBits / n, writeBits: t.writeBits / n };
   })),
 };
 
 export const ENERGY_TABLE: HwTable<EnergyRow> = {
   file: 'energy.csv',
   columns: ENERGY_COLUMNS,
-  rows: (r) => r.layers.flatMap((l) => [...energyByComponent(l.energy)].map(([component, v]) => ({ layer: l.layer, component, ...v }))),
+  rows: (r) => r.layers.flatMap((l) => [...energyByComponent(l.energy)].map(([component, v]) => ({
+    layer: l.layer, component, images: r.images, dynamicPJ: v.dynamicPJ / imagesOf(r), leakagePJ: v.leakagePJ / imagesOf(r),
+  }))),
 };
 
 /** Only the ERT entries the replay used, in ERT order. */
@@ -46,7 +53,7 @@ export const ACTION_TABLE: HwTable<ActionRow> = {
     for (const l of r.layers) for (const a of l.actions) counts.set(`${a.component}.${a.action}`, (counts.get(`${a.component}.${a.action}`) ?? 0) + a.count);
     return r.ert.flatMap((entry) => {
       const count = counts.get(`${entry.component}.${entry.action}`);
-      return count === undefined ? [] : [{ entry, count }];
+      return count === undefined ? [] : [{ entry, images: r.images, count: count / imagesOf(r) }];
     });
   },
 };
@@ -75,6 +82,10 @@ export interface HwSummary {
   node: string;
   nodeProvenance: string;
   voltageV: number;
+  /** Bibliography key of the supply voltage ('user' when set by --voltage). */
+  voltageSource: string;
+  /** Interpolated or assumed constants behind this node's numbers (src/reports/assumed.ts); printed wherever the node is. */
+  assumedConstants: string[];
   clockHz: number;
   images: number;
   /** Per inference (one image). */
@@ -95,7 +106,7 @@ export interface HwSummary {
   /** Chip area at the node (on-chip components; DRAM excluded), mm^2. */
   areaMm2: number;
   areaByComponentMm2: Record<string, number>;
-  annTwin?: { macLanes: number; rows: number; cols: number; areaMm2: number; latencyS: number; energyPerInferencePJ: number; edpPJs: number; energyRatioAnnOverSnn: number };
+  annTwin?: { macLanes: number; rows: number; cols: number; areaMm2: number; latencyS: number; energyPerInferencePJ: number; edpPJs: number; energyRatioAnnOverSnn: number; energyByComponentPJ: Record<string, number> };
   /** Conventional LIF-SNN twin replaying the same spikes (docs/hardware.md, "LIF-SNN twin"). */
   lifTwin?: {
     membraneBits: number; leak: LifLeak; areaMm2: number; latencyS: number; energyPerInferencePJ: number; edpPJs: number; energyRatioLifOverStcb: number;
@@ -105,11 +116,12 @@ export interface HwSummary {
     membraneTrafficBitsPerInference?: number;
     /** Spikes into the twin's spiking layers per inference (its own spikes when source is lif-network). */
     spikesPerInference?: number;
-    energyByComponentPJ?: Record<string, number>;
+    energyByComponentPJ: Record<string, number>;
   };
 }
 
 const mm2 = (um2: number): number => um2 / 1e6;
+const perImageRecord = (pJ: Record<string, number>, n: number): Record<string, number> => Object.fromEntries(Object.entries(pJ).map(([k, v]) => [k, v / n]));
 
 /** Summary figures (the lead merges them into summary.json). Images are processed one after another. */
 export function summary(r: SimResult): HwSummary {
@@ -121,6 +133,8 @@ export function summary(r: SimResult): HwSummary {
     node: r.tech.node,
     nodeProvenance: r.tech.provenance,
     voltageV: r.tech.voltageV,
+    voltageSource: r.tech.voltageSource,
+    assumedConstants: assumedConstants(r),
     clockHz: r.clockHz,
     images: r.images,
     latencyCycles: r.totals.cycles / n,
@@ -131,7 +145,7 @@ export function summary(r: SimResult): HwSummary {
     leakageEnergyPerInferencePJ: r.totals.leakagePJ / n,
     edpPJs: e * latencyS,
     dramBytesPerInference: r.totals.dramBytes / n,
-    energyByComponentPJ: Object.fromEntries(Object.entries(r.totals.energyByComponentPJ).map(([k, v]) => [k, v / n])),
+    energyByComponentPJ: perImageRecord(r.totals.energyByComponentPJ, n),
     weightsResident: r.weightsResident,
     ...(r.coldStart ? { coldStart: { energyPJ: r.coldStart.energyPJ, latencyS: r.coldStart.runtimeS, dramBytes: r.coldStart.dramBytes } } : {}),
     areaMm2: mm2(r.area.totalUm2),
@@ -140,19 +154,21 @@ export function summary(r: SimResult): HwSummary {
   if (r.annTwin) {
     const tl = r.annTwin.totals.runtimeS / n;
     const te = r.annTwin.totals.energyPJ / n;
-    s.annTwin = { macLanes: r.annTwin.macLanes, rows: r.annTwin.rows, cols: r.annTwin.cols, areaMm2: mm2(r.annTwin.area.totalUm2), latencyS: tl, energyPerInferencePJ: te, edpPJs: te * tl, energyRatioAnnOverSnn: e > 0 ? te / e : Infinity };
+    s.annTwin = { macLanes: r.annTwin.macLanes, rows: r.annTwin.rows, cols: r.annTwin.cols, areaMm2: mm2(r.annTwin.area.totalUm2), latencyS: tl, energyPerInferencePJ: te, edpPJs: te * tl, energyRatioAnnOverSnn: e > 0 ? te / e : Infinity, energyByComponentPJ: perImageRecord(r.annTwin.totals.energyByComponentPJ, n) };
   }
   if (r.lifTwin) {
     const tl = r.lifTwin.totals.runtimeS / n;
     const te = r.lifTwin.totals.energyPJ / n;
-    s.lifTwin = { membraneBits: r.lifTwin.membraneBits, leak: r.lifTwin.leak, areaMm2: mm2(r.lifTwin.area.totalUm2), latencyS: tl, energyPerInferencePJ: te, edpPJs: te * tl, energyRatioLifOverStcb: e > 0 ? te / e : Infinity };
+    s.lifTwin = {
+      membraneBits: r.lifTwin.membraneBits, leak: r.lifTwin.leak, areaMm2: mm2(r.lifTwin.area.totalUm2), latencyS: tl, energyPerInferencePJ: te, edpPJs: te * tl,
+      energyRatioLifOverStcb: e > 0 ? te / e : Infinity, energyByComponentPJ: perImageRecord(r.lifTwin.totals.energyByComponentPJ, n),
+    };
     if (r.lifTwin.source === 'lif-network') {
       const membrane = r.lifTwin.layers.reduce((a, l) => a + (l.traffic.membrane_buffer ? l.traffic.membrane_buffer.readBits + l.traffic.membrane_buffer.writeBits : 0), 0);
       Object.assign(s.lifTwin, {
         source: r.lifTwin.source,
         membraneTrafficBitsPerInference: membrane / n,
         spikesPerInference: r.lifTwin.layers.reduce((a, l) => a + l.spikes, 0) / n,
-        energyByComponentPJ: Object.fromEntries(Object.entries(r.lifTwin.totals.energyByComponentPJ).map(([k, v]) => [k, v / n])),
       });
     }
   }

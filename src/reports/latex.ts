@@ -1,7 +1,7 @@
 /**
  * LaTeX booktabs tables a paper author pastes into a document. Numbers go in siunitx `S` columns
- * (raw digits; siunitx groups thousands and aligns decimal points), text is escaped, units sit in the
- * headers, and notes (energy preset, node, trained or not) go under the table via threeparttable.
+ * (raw digits; siunitx groups thousands and aligns decimal points), text is escaped with its
+ * quantities set by `\SI` (latexText), units sit in the headers, and notes (energy preset, node, trained or not) go under the table via threeparttable.
  *
  * Preamble the output needs: LATEX_PACKAGES (booktabs, siunitx, threeparttable).
  */
@@ -52,11 +52,37 @@ const TEXT_ESCAPES: Record<string, string> = {
   '≤': '$\\leq$',
   '≥': '$\\geq$',
   '∞': '$\\infty$',
+  // The mark of interpolated or assumed constants (src/reports/assumed.ts), as a footnote sign.
+  '†': '\\textsuperscript{\\textdagger}',
 };
 
 /** Escape text so pdflatex prints it literally (LaTeX specials and a few common Unicode signs). */
 export function escapeLatex(s: string): string {
-  return s.replace(/[\\_%&#${}~^<>µμ×−–—≈≤≥∞]/g, (ch) => TEXT_ESCAPES[ch] ?? ch);
+  return s.replace(/[\\_%&#${}~^<>µμ×−–—≈≤≥∞†]/g, (ch) => TEXT_ESCAPES[ch] ?? ch);
+}
+
+/** Units a quantity in running text may carry, as siunitx macros (for latexText). */
+const TEXT_UNITS: Record<string, string> = {
+  pJ: '\\pico\\joule', nJ: '\\nano\\joule', uJ: '\\micro\\joule', 'µJ': '\\micro\\joule', mJ: '\\milli\\joule',
+  V: '\\volt', nm: '\\nano\\metre', MHz: '\\mega\\hertz', GHz: '\\giga\\hertz', mm2: '\\square\\milli\\metre',
+  ms: '\\milli\\second', us: '\\micro\\second', ns: '\\nano\\second',
+};
+/** A number (not part of a name like int32-45nm) followed by one of TEXT_UNITS. */
+const QUANTITY = /(?<![\w.-])(-?\d+(?:\.\d+)?(?:e-?\d+)?) ?(pJ|nJ|uJ|µJ|mJ|V|nm|MHz|GHz|mm2|ms|us|ns)(?![\w])/g;
+
+/**
+ * Running text (notes, captions, text cells) for pdflatex: specials escaped, and every quantity
+ * with a unit ("0.1 pJ", "28nm", "0.9 V") set with siunitx's \SI so numbers and units read as in
+ * the S columns.
+ */
+export function latexText(s: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of s.matchAll(QUANTITY)) {
+    out += escapeLatex(s.slice(last, m.index)) + `\\SI{${m[1]}}{${TEXT_UNITS[m[2]]}}`;
+    last = (m.index ?? 0) + m[0].length;
+  }
+  return out + escapeLatex(s.slice(last));
 }
 
 const SI_PREFIX: Record<string, string> = {
@@ -153,10 +179,10 @@ export function toLatexTable<R>(
   options: LatexTableOptions = {},
 ): string {
   const m = cellMatrix(columns, rows);
-  const cells = formatMatrix(m, 'latex').map((r) => r.map((s, j) => (m.columns[j].numeric ? s : escapeLatex(s))));
+  const cells = formatMatrix(m, 'latex').map((r) => r.map((s, j) => (m.columns[j].numeric ? s : latexText(s))));
   const units = options.units ?? 'siunitx';
   const spec = m.columns.map((c, j) => columnSpec(c, cells.map((r) => r[j]))).join(' ');
-  const notes = (options.notes ?? []).map(escapeLatex);
+  const notes = (options.notes ?? []).map(latexText);
   if (options.columnDocs === true) {
     for (const c of m.columns) if (c.doc !== undefined) notes.push(`\\textit{${escapeLatex(c.header)}}: ${escapeLatex(c.doc)}`);
   }
@@ -167,7 +193,7 @@ export function toLatexTable<R>(
   const out: string[] = [`% Requires \\usepackage{${LATEX_PACKAGES.join(',')}}`];
   if (float) out.push(`\\begin{table}[${options.placement ?? 'htbp'}]`, '\\centering');
   if (tpt) out.push('\\begin{threeparttable}');
-  if (options.caption !== undefined) out.push(`\\caption{${escapeLatex(options.caption)}}`);
+  if (options.caption !== undefined) out.push(`\\caption{${latexText(options.caption)}}`);
   if (options.label !== undefined) out.push(`\\label{${options.label.replace(/[^A-Za-z0-9:._-]/g, '-')}}`);
   out.push(`\\begin{tabular}{${spec}}`, '\\toprule');
   out.push(m.columns.map((c) => headerCell(c, units)).join(' & ') + ' \\\\');

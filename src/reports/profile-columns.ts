@@ -10,7 +10,12 @@ import type { Column } from './table.ts';
 export interface LayerRow {
   counts: LayerCounts;
   energy: PaperEnergyRow;
+  /** Images profiled; every count and energy of the row is their mean (per image). */
+  images: number;
 }
+
+/** The `images` column of layers.csv and steps.csv. */
+const IMAGES_DOC = 'Images profiled (run through the network); every count and energy of the row is per image, the mean over these images.';
 
 const std = (xs: number[]): number => {
   if (xs.length < 2) return 0;
@@ -23,6 +28,7 @@ const shape = (s: number[]): string => s.join('x');
 export const LAYER_COLUMNS: Column<LayerRow>[] = [
   { key: 'layer', header: 'Layer', value: (r) => r.counts.layer, doc: 'Weight layer name; batch norm, pooling and residual adds that process its output are counted in its row.', docUnit: 'name' },
   { key: 'kind', header: 'Kind', value: (r) => r.counts.kind, doc: 'stcb-conv/stcb-dense: STEB -> synapse (additions only) -> CAB; mac-conv/mac-dense: ordinary multiply-accumulate layer (first layer, real classifier).', docUnit: 'name' },
+  { key: 'images', header: 'Images', value: (r) => r.images, format: 'int', doc: IMAGES_DOC, docUnit: 'images' },
   { key: 'input_shape', header: 'Input', value: (r) => shape(r.counts.inputShape), doc: 'Input feature map per image, HxWxC (or F for flat vectors).', docUnit: 'HxWxC' },
   { key: 'output_shape', header: 'Output', value: (r) => shape(r.counts.outputShape), doc: 'Output feature map per image.', docUnit: 'HxWxC' },
   { key: 'window', header: 'Kernel/stride', value: (r) => r.counts.window, doc: 'Convolution kernel and stride; "-" for dense layers.', docUnit: 'KhxKw/stride' },
@@ -59,6 +65,7 @@ export const TERMINAL_KEYS = [
 
 export interface StepRow {
   layer: string;
+  images: number;
   step: number;
   thresholdV: number;
   spikes: number;
@@ -68,6 +75,7 @@ export interface StepRow {
 
 export const STEP_COLUMNS: Column<StepRow>[] = [
   { key: 'layer', header: 'Layer', value: (r) => r.layer, doc: 'Spiking layer.', docUnit: 'name' },
+  { key: 'images', header: 'Images', value: (r) => r.images, format: 'int', doc: IMAGES_DOC, docUnit: 'images' },
   { key: 'step', header: 't', value: (r) => r.step, format: 'int', doc: 'Time step t = 1..T.', docUnit: 'step index (1-based)' },
   { key: 'threshold', header: 'V(t)', value: (r) => r.thresholdV, format: 'float', digits: 4, doc: 'Encoder threshold at step t.', docUnit: 'activation units (V0 scale)' },
   { key: 'spikes', header: 'Spikes', value: (r) => r.spikes, doc: 'Spikes into the layer at step t, per image (mean).', docUnit: 'spikes per image (mean over images)' },
@@ -75,9 +83,9 @@ export const STEP_COLUMNS: Column<StepRow>[] = [
   { key: 'ac_exact', header: 'AC exact', value: (r) => r.acExact, doc: 'Exact synaptic additions at step t, per image (mean).', docUnit: 'ACs per image (mean over images)' },
 ];
 
-export function stepRows(layers: readonly LayerCounts[], thresholdsV: readonly number[]): StepRow[] {
+export function stepRows(layers: readonly LayerCounts[], thresholdsV: readonly number[], images: number): StepRow[] {
   return layers.flatMap((l) =>
     l.spikesPerStep.map((spikes, t) => ({
-      layer: l.layer, step: t + 1, thresholdV: thresholdsV[t], spikes, neuronsIn: l.neuronsIn, acExact: l.acPerStep[t],
+      layer: l.layer, images, step: t + 1, thresholdV: thresholdsV[t], spikes, neuronsIn: l.neuronsIn, acExact: l.acPerStep[t],
     })));
 }

@@ -112,7 +112,7 @@ export const UNTRAINED_WARNING =
   'Weights are untrained (He-normal initialisation, batch norm calibrated on the input): spike counts are not those of a trained network.';
 
 export function layerRows(counts: NetworkCounts, energy: PaperEnergy): LayerRow[] {
-  return counts.layers.map((c, i) => ({ counts: c, energy: energy.layers[i] }));
+  return counts.layers.map((c, i) => ({ counts: c, energy: energy.layers[i], images: counts.images }));
 }
 
 export function profileSummary(ctx: ProfileContext, counts: NetworkCounts, energy: PaperEnergy): ProfileSummary {
@@ -173,7 +173,7 @@ export function writeProfileReport(dir: string, summary: ProfileSummary, counts:
   mkdirSync(dir, { recursive: true });
   const rows = layerRows(counts, energy);
   writeFileSync(join(dir, 'layers.csv'), toCsv(LAYER_COLUMNS, rows));
-  writeFileSync(join(dir, 'steps.csv'), toCsv(STEP_COLUMNS, stepRows(counts.layers, summary.settings.thresholds)));
+  writeFileSync(join(dir, 'steps.csv'), toCsv(STEP_COLUMNS, stepRows(counts.layers, summary.settings.thresholds, counts.images)));
   writeFileSync(join(dir, 'table.md'), `# ${summary.network}: per-layer counts and paper-mode energy\n\n${toMarkdownTable(LAYER_COLUMNS, rows, { notes: settingsNotes(summary) })}`);
   writeSummary(dir, summary);
 }

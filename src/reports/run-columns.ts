@@ -11,6 +11,7 @@ import type { DisplayUnit } from './charts/theme.ts';
 import type { GapRow } from './hw-columns.ts';
 import type { ProfileSummary } from './profile-report.ts';
 import type { Column } from './table.ts';
+import { assumedNotes, nodeLabel } from './hw-report.ts';
 
 export interface RunReportData {
   summary: ProfileSummary;
@@ -105,7 +106,7 @@ export function modeRows(summary: ProfileSummary): ModeRow[] {
   ];
   for (const h of summary.hardware ?? []) {
     rows.push({
-      mode: 'Hardware', node: `${h.node}, ${h.voltageV} V`, snnPJ: h.energyPerInferencePJ,
+      mode: 'Hardware', node: `${nodeLabel(h)}, ${h.voltageV} V`, snnPJ: h.energyPerInferencePJ,
       annPJ: h.annTwin?.energyPerInferencePJ ?? NaN, ratio: h.annTwin?.energyRatioAnnOverSnn ?? NaN,
       lifPJ: h.lifTwin?.energyPerInferencePJ ?? NaN, latencyS: h.latencyS,
     });
@@ -165,5 +166,10 @@ export function hwColumns(eu: DisplayUnit, tu: DisplayUnit): Column<HwRow>[] {
 /** The hardware-mode nodes of a run, for table notes. */
 export function nodeNote(summary: ProfileSummary): string {
   const hw = summary.hardware ?? [];
-  return hw.length === 0 ? 'none (paper mode only)' : hw.map((h) => `${h.node} at ${h.voltageV} V`).join(', ');
+  return hw.length === 0 ? 'none (paper mode only)' : hw.map((h) => `${nodeLabel(h)} at ${h.voltageV} V`).join(', ');
+}
+
+/** Notes for every table that names the run's nodes: each interpolated or assumed constant, marked. */
+export function assumedNodeNotes(summary: ProfileSummary): string[] {
+  return assumedNotes(summary.hardware ?? []);
 }

@@ -7,7 +7,9 @@ import { renderReportHtml, reportTable, type ReportChart, type ReportSetting, ty
 import { runNotes } from './latex.ts';
 import { provenanceRecords } from './provenance.ts';
 import type { ProfileSummary } from './profile-report.ts';
-import { compactLayerColumns, compactLayerRows, countDisplayUnit, gapColumns, hwColumns, modeColumns, modeRows, nodeNote, totalsColumns, type HwRow, type RunReportData } from './run-columns.ts';
+import { assumedNodeNotes, compactLayerColumns, compactLayerRows, countDisplayUnit, gapColumns, hwColumns, modeColumns, modeRows, nodeNote, totalsColumns, type HwRow, type RunReportData } from './run-columns.ts';
+import { nodeLabel } from './hw-report.ts';
+import { headlineLines } from './headline.ts';
 
 function fmtEnergy(pj: number): { value: string; unit: string } {
   const u = energyDisplayUnit([pj]);
@@ -24,8 +26,8 @@ function keyFigures(summary: ProfileSummary): ReportSetting[] {
   ];
   for (const h of summary.hardware ?? []) {
     const tu = timeDisplayUnit([h.latencyS]);
-    figs.push({ name: `Hardware energy / inference, ${h.node}`, ...fmtEnergy(h.energyPerInferencePJ) });
-    figs.push({ name: `Hardware latency, ${h.node}`, value: Number((h.latencyS * tu.factor).toPrecision(4)).toString(), unit: tu.unit });
+    figs.push({ name: `Hardware energy / inference, ${nodeLabel(h)}`, ...fmtEnergy(h.energyPerInferencePJ) });
+    figs.push({ name: `Hardware latency, ${nodeLabel(h)}`, value: Number((h.latencyS * tu.factor).toPrecision(4)).toString(), unit: tu.unit });
   }
   if (summary.accuracy !== undefined) figs.push({ name: 'Top-1 accuracy', value: (100 * summary.accuracy).toFixed(2), unit: '%' });
   return figs;
@@ -73,7 +75,7 @@ function htmlTables(data: RunReportData): ReportTable[] {
   const modes = modeRows(summary);
   const meu = energyDisplayUnit(modes.flatMap((r) => [r.snnPJ, r.annPJ]));
   const mtu = timeDisplayUnit(modes.map((r) => r.latencyS));
-  const notes = runNotes({ energyPreset: summary.paperEnergy.preset.name, node: nodeNote(summary), trained: summary.weights.trained, timesteps: summary.settings.timesteps });
+  const notes = [...runNotes({ energyPreset: summary.paperEnergy.preset.name, node: nodeNote(summary), trained: summary.weights.trained, timesteps: summary.settings.timesteps }), ...assumedNodeNotes(summary)];
   const tables: ReportTable[] = [
     reportTable('table-totals', 'Totals per image', totalsColumns(summary), [{ s: summary }], { notes }),
     reportTable('table-modes', 'Energy per inference: paper mode and hardware mode', modeColumns(meu, mtu), modes, { caption: 'Same rows as summary.tex.', notes }),
@@ -81,8 +83,8 @@ function htmlTables(data: RunReportData): ReportTable[] {
   ];
   const hw = summary.hardware ?? [];
   if (hw.length > 0) {
-    const rows = hw.map((h): HwRow => ({ node: h.node, voltageV: h.voltageV, latencyS: h.latencyS, energyPJ: h.energyPerInferencePJ, leakagePJ: h.leakageEnergyPerInferencePJ, dramBytes: h.dramBytesPerInference, clockHz: h.clockHz }));
-    tables.push(reportTable('table-hardware', 'Hardware mode per node', hwColumns(energyDisplayUnit(rows.map((r) => r.energyPJ)), timeDisplayUnit(rows.map((r) => r.latencyS))), rows, { caption: `Per inference, ${hw[0].accelerator}; compute.csv, access.csv and energy.csv hold the per-layer detail.` }));
+    const rows = hw.map((h): HwRow => ({ node: nodeLabel(h), voltageV: h.voltageV, latencyS: h.latencyS, energyPJ: h.energyPerInferencePJ, leakagePJ: h.leakageEnergyPerInferencePJ, dramBytes: h.dramBytesPerInference, clockHz: h.clockHz }));
+    tables.push(reportTable('table-hardware', 'Hardware mode per node', hwColumns(energyDisplayUnit(rows.map((r) => r.energyPJ)), timeDisplayUnit(rows.map((r) => r.latencyS))), rows, { caption: `Per inference, ${hw[0].accelerator}; compute.csv, access.csv and energy.csv hold the per-layer detail.`, notes: assumedNodeNotes(summary) }));
   }
   if (summary.gap !== undefined && summary.gap.length > 0) {
     const gap = summary.gap;
@@ -99,7 +101,11 @@ function htmlTables(data: RunReportData): ReportTable[] {
 
 function htmlNotes(summary: ProfileSummary): string[] {
   const p = summary.paperEnergy.preset;
+  const h = summary.hardware?.[0];
   return [
+    // The terminal's closing explanation of the headline, computed from the gap.
+    ...(h !== undefined ? headlineLines(h, (summary.gap ?? []).filter((g) => g.node === h.node), summary.paperEnergy.annOverSnn).map((l) => l.replace(/^why/, 'Why')) : []),
+    ...assumedNodeNotes(summary),
     ...(summary.weights.warning !== undefined ? [summary.weights.warning] : []),
     `Paper mode: E = N_AC x ${p.acPJ} pJ + N_MAC-class x ${p.macPJ} pJ (${p.name}); N_AC = dense MACs x zeta per spiking layer (Kundu et al. 2021), the exact count is reported beside it.`,
     'Hardware mode: the recorded spike trains are replayed on the accelerator model; energy = sum over actions of count x pJ per action (provenance below) plus leakage power x runtime.',

@@ -5,7 +5,7 @@
  */
 import { energyDisplayUnit, timeDisplayUnit } from './charts/theme.ts';
 import { latexDocument, runNotes, toLatexTable } from './latex.ts';
-import { compactLayerColumns, compactLayerRows, countDisplayUnit, modeColumns, modeRows, nodeNote, totalsColumns, type RunReportData } from './run-columns.ts';
+import { assumedNodeNotes, compactLayerColumns, compactLayerRows, countDisplayUnit, modeColumns, modeRows, nodeNote, totalsColumns, type RunReportData } from './run-columns.ts';
 
 /**
  * Set a table in \small with narrower column gaps (inside its float, so nothing leaks into the
@@ -42,6 +42,7 @@ export function layersTex(data: RunReportData): string {
     notes: [
       ...runNotes({ energyPreset: `${energy.preset.name} (E_AC = ${energy.preset.acPJ} pJ, E_MAC = ${energy.preset.macPJ} pJ; ${energy.preset.source})`, node: `paper mode at the preset's node; hardware mode at ${nodeNote(summary)}`, trained: summary.weights.trained, timesteps: summary.settings.timesteps }),
       `Means over ${summary.images} image(s): ${summary.input}. AC lit.: T x dense MACs x firing rate. A dash: not a spiking layer.`,
+      ...assumedNodeNotes(summary),
     ],
   }));
 }
@@ -55,7 +56,7 @@ export function summaryTex(data: RunReportData): string {
   const totals = toLatexTable(totalsColumns(summary), [{ s: summary }], {
     caption: `${summary.network}: totals per image`,
     label: `tab:${summary.network}-totals`,
-    notes: [...notes, `Means over ${summary.images} image(s): ${summary.input}.`],
+    notes: [...notes, `Means over ${summary.images} image(s): ${summary.input}.`, ...assumedNodeNotes(summary)],
   });
   const hwImages = summary.hardwareImages;
   const modeTable = toLatexTable(modeColumns(eu, tu), modes, {
@@ -66,6 +67,7 @@ export function summaryTex(data: RunReportData): string {
       ...notes,
       `Paper mode: E = AC x E_AC + MAC-class ops x E_MAC (AC by the literature formula, or exact).${summary.hardware?.length ? ` Hardware mode: replay of the spike trains on the ${summary.hardware[0].accelerator} accelerator model, sum of action counts x energy per action plus leakage.` : ''}`,
       ...(hwImages !== undefined ? [`Hardware mode replays the first ${hwImages} image(s). A dash: not modelled in paper mode.`] : []),
+      ...assumedNodeNotes(summary),
     ],
   });
   return compact(`${totals}\n${modeTable}`);

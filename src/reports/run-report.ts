@@ -9,9 +9,8 @@
  * Everything here is derived from data the run already holds; nothing is recomputed.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { renderAsync } from '@resvg/resvg-js';
-import { pngRenderOptions, renderSvg } from './charts/render.ts';
+import { join, resolve } from 'node:path';
+import { startChartRenderer, type ChartRenderer } from './charts/renderer.ts';
 import type { ReportChart } from './html.ts';
 import { chartPlans } from './run-charts.ts';
 import type { RunReportData } from './run-columns.ts';
@@ -21,6 +20,11 @@ import { layersTex, summaryTex } from './run-latex.ts';
 export interface RunReportOptions {
   /** Render charts (default true). Without them report.html holds the tables only. */
   charts?: boolean;
+  /**
+   * A renderer started earlier (startChartRenderer), so vega loaded while the run worked; default:
+   * one started here. writeRunReport closes it either way.
+   */
+  renderer?: ChartRenderer;
 }
 
 export interface RunReportResult {
@@ -28,8 +32,8 @@ export interface RunReportResult {
   files: string[];
   /** Chart names written (charts/<name>.*). */
   charts: string[];
-  /** Wall time of each phase, ms (for the benchmark note in the README; never asserted). */
-  timingsMs: { charts: number; png: number; tables: number; html: number };
+  /** Wall time of each phase, ms (for the benchmark note in the README; never asserted). charts: waiting for the renderer (SVG and PNG). */
+  timingsMs: { charts: number; tables: number; html: number };
 }
 
 /** Files every run folder gets from this module (charts/ listed as a folder). */
@@ -38,45 +42,42 @@ export const RUN_REPORT_FILES = ['layers.tex', 'summary.tex', 'report.html', 'ch
 /** Write charts, LaTeX tables and report.html into `dir` (which already holds the CSVs). */
 export async function writeRunReport(dir: string, data: RunReportData, options: RunReportOptions = {}): Promise<RunReportResult> {
   const files: string[] = [];
-  const chartDir = join(dir, 'charts');
   const t0 = performance.now();
-  const reportCharts: ReportChart[] = [];
-  const pngJobs: Promise<void>[] = [];
-  let pngMs = 0;
   const names: string[] = [];
-  if (options.charts !== false) {
-    await mkdir(chartDir, { recursive: true });
-    const png = pngRenderOptions();
-    for (const plan of chartPlans(data)) {
-      const svg = await renderSvg(plan.spec);
-      const base = `charts/${plan.name}`;
-      await writeFile(join(dir, `${base}.vl.json`), JSON.stringify(plan.spec, null, 2) + '\n');
-      await writeFile(join(dir, `${base}.svg`), svg);
-      // PNGs rasterise on libuv's thread pool while the next chart compiles on this thread.
-      const started = performance.now();
-      pngJobs.push(renderAsync(svg, png).then(async (img) => {
-        await writeFile(join(dir, `${base}.png`), img.asPng());
-        pngMs = Math.max(pngMs, performance.now() - started);
+  let rendered: Promise<ReportChart[]> = Promise.resolve([]);
+  let renderer = options.renderer;
+  try {
+    if (options.charts !== false) {
+      const chartDir = join(dir, 'charts');
+      await mkdir(chartDir, { recursive: true });
+      renderer ??= startChartRenderer();
+      const r = renderer;
+      // Every chart goes to the worker at once; the LaTeX tables are written meanwhile.
+      rendered = Promise.all(chartPlans(data).map(async (plan): Promise<ReportChart> => {
+        const base = `charts/${plan.name}`;
+        const chartFiles = [`${base}.vl.json`, `${base}.svg`, `${base}.png`];
+        files.push(...chartFiles);
+        names.push(plan.name);
+        const svg = await r.render(plan.spec, resolve(dir, base));
+        return { id: `chart-${plan.name}`, title: plan.title, caption: plan.caption, svg, files: chartFiles };
       }));
-      files.push(`${base}.vl.json`, `${base}.svg`, `${base}.png`);
-      names.push(plan.name);
-      reportCharts.push({ id: `chart-${plan.name}`, title: plan.title, caption: plan.caption, svg, files: [`${base}.vl.json`, `${base}.svg`, `${base}.png`] });
     }
+    const tStart = performance.now();
+    await writeFile(join(dir, 'layers.tex'), layersTex(data));
+    await writeFile(join(dir, 'summary.tex'), summaryTex(data));
+    const tTables = performance.now();
+    const reportCharts = await rendered;
+    const tCharts = performance.now();
+    files.push('layers.tex', 'summary.tex');
+    await writeFile(join(dir, 'report.html'), runReportHtml(data, reportCharts));
+    files.push('report.html');
+    const tHtml = performance.now();
+    return {
+      files,
+      charts: names,
+      timingsMs: { charts: tCharts - tTables + (tStart - t0), tables: tTables - tStart, html: tHtml - tCharts },
+    };
+  } finally {
+    await renderer?.close();
   }
-  const tCharts = performance.now();
-
-  await writeFile(join(dir, 'layers.tex'), layersTex(data));
-  await writeFile(join(dir, 'summary.tex'), summaryTex(data));
-  files.push('layers.tex', 'summary.tex');
-  const tTables = performance.now();
-
-  await writeFile(join(dir, 'report.html'), runReportHtml(data, reportCharts));
-  files.push('report.html');
-  const tHtml = performance.now();
-  await Promise.all(pngJobs);
-  return {
-    files,
-    charts: names,
-    timingsMs: { charts: tCharts - t0, png: pngMs, tables: tTables - tCharts, html: tHtml - tTables },
-  };
 }

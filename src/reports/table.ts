@@ -2,8 +2,9 @@
  * One column spec for every table stcsim writes, and the one number formatter all writers share.
  *
  * A report is `(columns, rows)`: rows are plain typed records, columns say how to read and show one
- * field. CSV keeps full precision for machines; Markdown, LaTeX, HTML and the terminal show rounded
- * numbers formatted here, so the same cell reads the same everywhere.
+ * field. CSV keeps the precision machines need; Markdown, LaTeX, HTML and the terminal show rounded
+ * numbers formatted here, so the same cell reads the same everywhere. CSV numbers are clean
+ * (integers exact, others at CSV_SIGNIFICANT_DIGITS significant digits).
  */
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
@@ -200,14 +201,30 @@ export function neutraliseCsvText(s: string): string {
   return /^[=+\-@\t\r]/.test(s) && !NUMERIC_TEXT.test(s) ? `'${s}` : s;
 }
 
+/**
+ * Significant digits of a non-integer number in a CSV cell. Integers are written exactly; other
+ * numbers are rounded to this many significant digits, which drops float noise
+ * (1780131462.3999999 -> 1780131462.4) while staying far below the precision of any constant
+ * behind them. The shortest text that parses back to the rounded value is written, so reading a
+ * cell and writing it again gives the same text (round-trip safe). docs/columns.md states the rule.
+ */
+export const CSV_SIGNIFICANT_DIGITS = 10;
+
+/** A number as a CSV cell: integers exactly, other finite numbers at CSV_SIGNIFICANT_DIGITS, NaN/Infinity as named. */
+export function csvNumber(v: number): string {
+  if (!Number.isFinite(v) || Number.isInteger(v)) return String(v);
+  return String(Number(v.toPrecision(CSV_SIGNIFICANT_DIGITS)));
+}
+
 function csvValue(v: CellValue): string {
-  if (typeof v === 'number') return String(v); // shortest round-trip representation
+  if (typeof v === 'number') return csvNumber(v);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   return neutraliseCsvText(v);
 }
 
 /**
- * CSV with full-precision numbers (pct columns stay fractions). Headers are `key` or `key_unit`.
+ * CSV with clean numbers (csvNumber: integers exact, others at 10 significant digits; pct columns
+ * stay fractions). Headers are `key` or `key_unit`.
  * Always ends with a newline.
  */
 export function toCsv<R>(columns: readonly Column<R>[], rows: readonly R[]): string {

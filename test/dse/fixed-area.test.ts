@@ -29,7 +29,8 @@ test('every point keeps the base area: lanes traded for weight-buffer SRAM; a ch
   for (const x of rows) {
     const a = num(x, 'area_mm2');
     t.true(Math.abs(a - base) <= 1e-3 * base, `${x['acArray.lanes']} lanes: ${a} mm^2 vs base ${base} mm^2`);
-    t.true(a <= base * (1 + 1e-12), 'rounded down: never over the budget');
+    // dse.csv cells carry 10 significant digits (docs/columns.md): "never over" up to that rounding.
+    t.true(a <= base * (1 + 1e-9), 'rounded down: never over the budget');
   }
   // The base accelerator's own lane count gets its own buffer back (256 KiB).
   t.is(num(rows[1], 'weight_buffer_capacity_bits'), 256 * 1024 * 8);
@@ -37,7 +38,7 @@ test('every point keeps the base area: lanes traded for weight-buffer SRAM; a ch
   t.true(caps.every((c, i) => i === 0 || c < caps[i - 1]), `more lanes, less SRAM: ${caps.join(', ')}`);
   // The same area: every point's weight buffer plus lanes area is the same silicon.
   const other = (x: (typeof rows)[number]): number => num(x, 'area_mm2') - num(x, 'area_weight_buffer_mm2') - num(x, 'area_ac_array_mm2');
-  t.true(rows.every((x) => Math.abs(other(x) - other(rows[0])) < 1e-9), 'only the AC array and the weight buffer change');
+  t.true(rows.every((x) => Math.abs(other(x) - other(rows[0])) < 1e-8 * base), 'only the AC array and the weight buffer change');
   // Area is no objective when every point has the same one.
   t.deepEqual(r.objectives.map((o) => o.column), ['energy_pJ', 'latency_s']);
 });

@@ -26,14 +26,15 @@ test('per-layer and per-component energies sum to the totals; CSV rows agree', (
   const perComponent = Object.values(r.totals.energyByComponentPJ).reduce((s, v) => s + v, 0);
   t.true(close(perComponent, r.totals.energyPJ));
   t.true(close(r.totals.dynamicPJ + r.totals.leakagePJ, r.totals.energyPJ));
+  // The report rows are per image (the replay sums over its two images).
   const rows = energyRows(r).rows;
-  t.true(close(rows.reduce((s, x) => s + Number(x.energy_pJ), 0), r.totals.energyPJ));
+  t.true(close(rows.reduce((s, x) => s + Number(x.energy_pJ), 0) * r.images, r.totals.energyPJ));
   for (const l of r.layers) {
     const mine = rows.filter((x) => x.layer === l.layer).reduce((s, x) => s + Number(x.energy_pJ), 0);
-    t.true(close(mine, l.energyPJ), l.layer);
+    t.true(close(mine * r.images, l.energyPJ), l.layer);
   }
   const acts = actionRows(r).rows;
-  t.true(close(acts.reduce((s, x) => s + Number(x.energy_pJ), 0), r.totals.energyPJ));
+  t.true(close(acts.reduce((s, x) => s + Number(x.energy_pJ), 0) * r.images, r.totals.energyPJ));
   for (const a of acts) t.true(close(Number(a.energy_pJ), Number(a.count) * Number(a.pJ_per_action)));
   const s = summary(r);
   t.true(close(s.energyPerInferencePJ * 2, r.totals.energyPJ));

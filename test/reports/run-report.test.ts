@@ -24,7 +24,7 @@ const FLAGS: ProfileFlags = {
   json: false, progress: false,
 };
 
-const CHARTS = ['energy-by-component', 'waterfall', 'paper-energy', 'firing-rate'] as const;
+const CHARTS = ['energy-by-component', 'energy-by-chip', 'waterfall', 'paper-energy', 'firing-rate'] as const;
 
 const dir = mkdtempSync(join(tmpdir(), 'stcsim-run-report-'));
 // Tests must be declared synchronously: every test awaits the one shared run.
@@ -57,7 +57,22 @@ test('stacked bar: one bar per (layer, component) of energy.csv; heat map: one c
   const components = new Set(e.rows.map((r) => r[e.header.indexOf('component')]));
   t.is(layers.size, 3); // conv1, conv2, fc
   t.true(components.size >= 5);
-  t.is(markItems(read('charts/energy-by-component.svg'), 'rect'), layers.size * components.size);
+  // The MAC layers' actions on the CAB lanes (cab.mac_*) are drawn as a component of their own.
+  const a = csv('actions.csv');
+  const macOnCab = a.rows.some((r) => r[a.header.indexOf('component')] === 'cab' && r[a.header.indexOf('action')].startsWith('mac_'));
+  t.true(macOnCab, 'smallnet has a MAC stem on the CAB lanes');
+  t.is(markItems(read('charts/energy-by-component.svg'), 'rect'), layers.size * (components.size + 1));
+  // The chip chart: one bar per (chip, component) the chip has (STCB chip, ANN twin, LIF twin).
+  const spec = JSON.parse(read('charts/energy-by-chip.vl.json')) as { data: { values: { chip: string; energyPJ: number }[] } };
+  t.deepEqual([...new Set(spec.data.values.map((v) => v.chip))].sort(), ['ANN twin', 'LIF twin', 'STCB chip']);
+  t.is(markItems(read('charts/energy-by-chip.svg'), 'rect'), spec.data.values.length);
+  // Each chip's bars add up to its energy per inference in summary.json.
+  const h = (JSON.parse(read('summary.json')) as { hardware: { energyPerInferencePJ: number; annTwin: { energyPerInferencePJ: number }; lifTwin: { energyPerInferencePJ: number } }[] }).hardware[0];
+  const chipSum = (chip: string): number => spec.data.values.filter((v) => v.chip === chip).reduce((x, v) => x + v.energyPJ, 0);
+  const near = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * b;
+  t.true(near(chipSum('STCB chip'), h.energyPerInferencePJ));
+  t.true(near(chipSum('ANN twin'), h.annTwin.energyPerInferencePJ));
+  t.true(near(chipSum('LIF twin'), h.lifTwin.energyPerInferencePJ));
   t.is(markItems(read('charts/firing-rate.svg'), 'rect'), csv('steps.csv').rows.length);
   // Paper-mode chart: two bars (SNN, ANN twin) per layer of layers.csv.
   t.is(markItems(read('charts/paper-energy.svg'), 'rect'), 2 * csv('layers.csv').rows.length);
@@ -69,11 +84,12 @@ test('stacked bar heights add up to the energy.csv totals per layer', async (t) 
   const outcome = await ready;
   const spec = JSON.parse(read('charts/energy-by-component.vl.json')) as { data: { values: { layer: string; energyPJ: number }[] } };
   const e = csv('energy.csv');
-  const images = outcome.summary.hardwareImages ?? 1;
+  t.true(outcome.summary.hardwareImages !== undefined && outcome.summary.hardwareImages > 1, 'several images replayed');
+  // energy.csv is per image, like the chart.
   for (const layer of ['conv1', 'conv2', 'fc']) {
-    const fromCsv = e.rows.filter((r) => r[e.header.indexOf('layer')] === layer).reduce((s, r) => s + Number(r[e.header.indexOf('energy_pJ')]), 0) / images;
+    const fromCsv = e.rows.filter((r) => r[e.header.indexOf('layer')] === layer).reduce((s, r) => s + Number(r[e.header.indexOf('energy_pJ')]), 0);
     const fromChart = spec.data.values.filter((v) => v.layer === layer).reduce((s, v) => s + v.energyPJ, 0);
-    t.true(Math.abs(fromChart - fromCsv) <= 1e-9 * fromCsv, layer);
+    t.true(Math.abs(fromChart - fromCsv) <= 1e-8 * fromCsv, layer);
   }
 });
 
@@ -145,7 +161,7 @@ test('layers.tex and summary.tex: balanced, column counts match, footnotes name 
   checkLatexStructure(t, summary);
   for (const tex of [layers, summary]) {
     t.regex(tex, /Energy preset: int32-45nm/);
-    t.regex(tex, /45nm at 1 V/);
+    t.regex(tex, /\\SI\{45\}\{\\nano\\metre\} at \\SI\{1\}\{\\volt\}/);
     t.regex(tex, /Weights: untrained/);
   }
   // The total row of layers.tex holds the sums of layers.csv (shown in the table's unit).

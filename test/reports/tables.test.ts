@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Column } from '../../src/reports/table.ts';
-import { csvHeader, formatNumber, parseCsv, toCsv, toTerminalTable } from '../../src/reports/table.ts';
+import { csvHeader, csvNumber, formatNumber, parseCsv, toCsv, toTerminalTable } from '../../src/reports/table.ts';
 import { toMarkdownTable } from '../../src/reports/markdown.ts';
 import { escapeLatex, latexDocument, runNotes, siunitxUnit, tableFormat, toLatexTable } from '../../src/reports/latex.ts';
 import type { LayerRow } from './sample-data.ts';
@@ -60,9 +60,28 @@ test('CSV: quoting of commas, quotes and newlines survives a round trip', (t) =>
     { key: 's', header: 'S', value: (r) => r.s },
     { key: 'n', header: 'N', unit: 'pJ', value: (r) => r.n },
   ];
-  const back = parseCsv(toCsv(cols, rows));
-  t.deepEqual(back, [['s', 'n_pJ'], ...rows.map((r) => [r.s, String(r.n)])]);
-  t.is(Number(back[1][1]), 0.1 + 0.2);
+  const text = toCsv(cols, rows);
+  const back = parseCsv(text);
+  // Numbers are clean: float noise dropped (10 significant digits), integers exact.
+  t.deepEqual(back, [['s', 'n_pJ'], ['a,b', '0.3'], ['say "hi"\nnext line', '1e-300'], ['', '-5']]);
+  // Round trip: reading the cells and writing them again gives the same file.
+  const again = back.slice(1).map(([s, n]) => ({ s, n: Number(n) }));
+  t.is(toCsv(cols, again), text);
+});
+
+test('CSV numbers: integers exact, others at 10 significant digits', (t) => {
+  t.is(csvNumber(1780131462.3999999), '1780131462');
+  t.is(csvNumber(178013146.23999999), '178013146.2');
+  t.is(csvNumber(2 ** 53), '9007199254740992');
+  t.is(csvNumber(0.1 + 0.2), '0.3');
+  t.is(csvNumber(-1 / 3), '-0.3333333333');
+  t.is(csvNumber(1 / 3e9), '3.333333333e-10');
+  t.is(csvNumber(Number.NaN), 'NaN');
+  for (const v of [1 / 7, 123456.789012345, 6.02214076e23, 1e-7 / 3]) {
+    const text = csvNumber(v);
+    t.is(csvNumber(Number(text)), text, `${v} round-trips`);
+    t.true(Math.abs(Number(text) - v) <= 5e-10 * Math.abs(v), `${v} within 10 significant digits`);
+  }
 });
 
 test('Markdown: aligned pipe table, units in headers, grouped integers', (t) => {

@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartOptions } from './theme.ts';
-import { CHART_CONFIG, VEGA_LITE_SCHEMA, categoricalAxis, categoryColours, energyDisplayUnit, exprArray, firstAppearance } from './theme.ts';
+import { CHART_CONFIG, VEGA_LITE_SCHEMA, categoricalAxis, energyDisplayUnit, exprArray, firstAppearance } from './theme.ts';
+import { componentScale } from './palette.ts';
 
 export interface LayerComponentEnergy {
   layer: string;
@@ -48,7 +49,8 @@ export function energyByComponentChart(rows: readonly LayerComponentEnergy[], op
       ...(horizontal ? { y: layerAxis, x: energyAxis } : { x: layerAxis, y: energyAxis }),
       color: {
         field: 'component', type: 'nominal', title: 'Component',
-        scale: { domain: components, range: categoryColours(components.length) },
+        // Fixed colour per component name (palette.ts), the same in every chart.
+        scale: componentScale(components),
       },
       order: { field: 'componentOrder', type: 'quantitative', sort: 'ascending' },
     },

@@ -5,7 +5,8 @@
  * same on every machine.
  */
 import { existsSync } from 'node:fs';
-import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
+import { createRequire } from 'node:module';
+import type { Resvg as ResvgClass, ResvgRenderOptions } from '@resvg/resvg-js';
 import pixelWidth from 'string-pixel-width';
 
 /**
@@ -47,6 +48,8 @@ let fontFound: boolean | undefined;
 export function pngTextDrawable(): boolean {
   if (fontFound === undefined) {
     const probe = `<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><text x="2" y="15" font-family="${CHART_FONT}" font-size="12">Ag</text></svg>`;
+    // resvg (a native addon) loads only when a PNG is drawn; chart specs need only the metrics.
+    const { Resvg } = createRequire(import.meta.url)('@resvg/resvg-js') as { Resvg: typeof ResvgClass };
     const rgba = new Resvg(probe, { font: resvgFontOptions(), logLevel: 'off' }).render().pixels;
     fontFound = rgba.some((v, i) => i % 4 === 3 && v > 0);
   }

@@ -12,3 +12,6 @@ export type { ParetoPoint, ParetoChartOptions } from './pareto.ts';
 export { paretoChart } from './pareto.ts';
 export type { ChartSpec, ChartFiles, PngOptions } from './render.ts';
 export { renderSvg, svgToPng, writeChart } from './render.ts';
+export type { ChipComponentEnergy } from './energy-by-chip.ts';
+export { energyByChipChart } from './energy-by-chip.ts';
+export { COMPONENT_COLOURS, CHIP_COLOURS, componentColour, componentScale } from './palette.ts';

@@ -10,6 +10,8 @@ export interface ParetoPoint {
   onFront: boolean;
   /** Printed beside the point (keep to a few points: front members, baselines). */
   label?: string;
+  /** The point's settings, shown on hover in HTML views (default: the label, else the id). */
+  tooltip?: string;
   /** Chip area, mm^2: the points' colour (or their size when accuracy is the colour). */
   areaMm2?: number;
   /** Top-1 accuracy, 0-1: the points' colour when known. */
@@ -129,6 +131,15 @@ export function paretoChart(points: readonly ParetoPoint[], options: ParetoChart
       shape: { field: 'set', type: 'nominal' as const, title: null, scale: bySet({ 'Pareto front': 'circle', dominated: 'circle', infeasible: 'cross' }), legend: setLegend },
       opacity: { field: 'set', type: 'ordinal' as const, sort: [...present], title: null, scale: bySet({ 'Pareto front': 1, dominated: 0.45, infeasible: 0.3 }), legend: setLegend },
       stroke: { field: 'set', type: 'nominal' as const, title: null, scale: bySet({ 'Pareto front': '#111111', dominated: '#ffffff00', infeasible: '#ffffff00' }), legend: setLegend },
+      // Every point's settings on hover in HTML views (only front points carry a printed label).
+      tooltip: [
+        { field: 'name', type: 'nominal' as const, title: 'Point' },
+        { field: 'energy', type: 'quantitative' as const, title: `Energy (${eu.unit})`, format: '.4~g' },
+        { field: 'latency', type: 'quantitative' as const, title: `Latency (${tu.unit})`, format: '.4~g' },
+        ...(hasArea ? [{ field: 'areaMm2', type: 'quantitative' as const, title: 'Area (mm²)', format: '.4~g' }] : []),
+        ...(hasAccuracy ? [{ field: 'accuracy', type: 'quantitative' as const, title: 'Accuracy', format: '.1%' }] : []),
+        { field: 'set', type: 'nominal' as const, title: 'Set' },
+      ],
     },
   };
   // Numbers of points that (nearly) coincide alternate above and below them, so "1" and "2" do not read as "12".
@@ -177,7 +188,7 @@ export function paretoChart(points: readonly ParetoPoint[], options: ParetoChart
     description: 'Design points: energy versus latency, Pareto front highlighted.',
     data: {
       values: points.map((p) => ({
-        id: p.id, energyPJ: p.energyPJ, latencyS: p.latencyS, onFront: p.onFront, label: p.label ?? '',
+        id: p.id, name: p.tooltip ?? p.label ?? p.id, energyPJ: p.energyPJ, latencyS: p.latencyS, onFront: p.onFront, label: p.label ?? '',
         labelSide: sideOf(p), above: aboveOf(p), set: setOf(p),
         ...(keyOf.has(p.id) ? { key: keyOf.get(p.id), keyText: `${keyOf.get(p.id)}: ${p.label ?? ''}` } : {}),
         ...(p.areaMm2 !== undefined ? { areaMm2: p.areaMm2 } : {}), ...(p.accuracy !== undefined ? { accuracy: p.accuracy } : {}),

@@ -48,6 +48,9 @@ export function waterfallBars(steps: readonly WaterfallStep[]): WaterfallBar[] {
   });
 }
 
+/** Total, increase, decrease: colours outside the component palette, so they never read as a component. */
+const WATERFALL_COLOURS = ['#332288', '#CC6677', '#117733'] as const;
+
 function short(v: number): string {
   const a = Math.abs(v);
   if (a === 0) return '0';
@@ -55,8 +58,9 @@ function short(v: number): string {
 }
 
 /**
- * Paper-mode total, then each component's difference, then the hardware-mode total. Increases are
- * orange, decreases green, totals blue; each bar is labelled with its value.
+ * Paper-mode total, then each component's difference, then the hardware-mode total. Totals indigo,
+ * increases rose, decreases dark green (colours no component uses, palette.ts); each bar is
+ * labelled with its value.
  */
 export function paperVsHardwareWaterfall(steps: readonly WaterfallStep[], options: ChartOptions = {}): TopLevelSpec {
   const bars = waterfallBars(steps);
@@ -92,7 +96,7 @@ export function paperVsHardwareWaterfall(steps: readonly WaterfallStep[], option
           y2: { field: 'end' },
           color: {
             field: 'kind', type: 'nominal', title: null,
-            scale: { domain: ['total', 'increase', 'decrease'], range: ['#0072B2', '#D55E00', '#009E73'] },
+            scale: { domain: ['total', 'increase', 'decrease'], range: [...WATERFALL_COLOURS] },
             legend: { orient: 'top', direction: 'horizontal', labelExpr: "datum.label === 'total' ? 'total' : datum.label === 'increase' ? 'adds energy' : 'saves energy'" },
           },
         },
