@@ -12,6 +12,7 @@ import { registerDseCommand } from './dse.ts';
 import { registerTrainCommand } from './train.ts';
 import { registerEvaluateCommand } from './evaluate.ts';
 import { registerErtCommand } from './ert.ts';
+import { registerTrainBinaryCommand } from './train-binary.ts';
 
 // Node 22.1+ keeps compiled code of every loaded module (tfjs, vega, ...) between runs; Node 20 has no
 // such cache, and the call is skipped.
@@ -31,4 +32,5 @@ registerDseCommand(program);
 registerTrainCommand(program);
 registerEvaluateCommand(program);
 registerErtCommand(program);
+registerTrainBinaryCommand(program);
 await program.parseAsync(process.argv);
