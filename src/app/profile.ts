@@ -42,6 +42,7 @@ function rerunSpec(modelSpec: string, flags: ProfileFlags, backend: string, expl
     ...(flags.dataDir !== undefined ? { dataDir: resolve(flags.dataDir) } : {}),
     ...(flags.scalesim !== undefined ? { scalesim: resolve(flags.scalesim) } : {}),
     ...(flags.weights !== undefined ? { weights: resolve(flags.weights) } : {}),
+    ...(flags.events !== undefined ? { events: resolve(flags.events) } : {}),
   };
   return { model: isModelPath(modelSpec) ? resolve(modelSpec) : modelSpec, flags: f, explicit: STEB_FLAGS.filter((k) => explicit(k)) };
 }
@@ -49,6 +50,7 @@ function rerunSpec(modelSpec: string, flags: ProfileFlags, backend: string, expl
 /** What the images were, for their fingerprint. */
 function inputSource(flags: ProfileFlags, images: ImageSet): InputSource {
   if (flags.input) return { kind: 'file', path: flags.input };
+  if (flags.events) return { kind: 'dataset', name: `events ${flags.events}`, images: images.images, labels: images.labels, shape: images.shape };
   if (flags.dataset) return { kind: 'dataset', name: flags.dataset, images: images.images, labels: images.labels, shape: images.shape };
   return { kind: 'synthetic', seed: flags.seed, shape: images.shape };
 }
@@ -76,11 +78,12 @@ interface Workload extends Pick<ProfileContext, 'network' | 'settings' | 'images
 
 /** A zoo network or tfjs model run on images. */
 function networkWorkload(modelSpec: string, flags: ProfileFlags, explicit: (name: string) => boolean, hooks: ProfileHooks, quantization: QuantSpec | undefined): Workload {
-  const { model, images } = prepareRun(modelSpec, flags);
+  const { model, images } = prepareRun(modelSpec, flags, flags.timesteps);
   // A trained STCSNN carries its own STEB settings; flags given on the command line override them.
   const stored = model.settings;
   const pick = <K extends keyof StcbSettings>(k: K): StcbSettings[K] => (stored && !explicit(k) ? stored[k] : flags[k]);
-  const settings: StcbSettings = { timesteps: pick('timesteps'), vth0: pick('vth0'), tau: pick('tau'), schedule: pick('schedule') };
+  // Event input: T is the number of steps the events were compressed into.
+  const settings: StcbSettings = { timesteps: images.events?.timesteps ?? pick('timesteps'), vth0: pick('vth0'), tau: pick('tau'), schedule: pick('schedule') };
   const total = images.shape[0];
   const run = profileNetwork(model.graph, model.weights, images, {
     settings, batch: flags.batch, traceImages: flags.hardware ? flags.hwImages : 0, spikingClassifier: flags.spikingClassifier, quantization,

@@ -13,6 +13,7 @@ import { registerTrainCommand } from './train.ts';
 import { registerEvaluateCommand } from './evaluate.ts';
 import { registerErtCommand } from './ert.ts';
 import { registerTrainBinaryCommand } from './train-binary.ts';
+import { registerEventsCommand } from './events.ts';
 
 // Node 22.1+ keeps compiled code of every loaded module (tfjs, vega, ...) between runs; Node 20 has no
 // such cache, and the call is skipped.
@@ -33,4 +34,5 @@ registerTrainCommand(program);
 registerEvaluateCommand(program);
 registerErtCommand(program);
 registerTrainBinaryCommand(program);
+registerEventsCommand(program);
 await program.parseAsync(process.argv);

@@ -6,7 +6,7 @@ import { DEFAULT_SCALESIM_FIRING_RATE } from '../trace/scalesim.ts';
 import type { ProfileFlags } from '../run/profile-settings.ts';
 import type { ProfileOutcome } from '../app/profile.ts';
 import { runAction } from './run-action.ts';
-import { nodeList, positiveInt, positiveNumber, rateList } from './parse.ts';
+import { nodeList, numberList, positiveInt, positiveNumber, rateList } from './parse.ts';
 import { addInputOptions, addModelOptions, addStcbOptions } from './options.ts';
 import { progressBar } from './progress.ts';
 
@@ -73,6 +73,11 @@ export function registerProfileCommand(program: Command): void {
     .option('--scalesim <topology.csv>', 'profile a SCALE-Sim topology (layers with synthetic spikes) instead of a model')
     .option('--firing-rate <r,...>', `--scalesim: spike probability per neuron and step, one value or one per CSV row (default ${DEFAULT_SCALESIM_FIRING_RATE})`, rateList)
     .option('--spiking-first-layer', '--scalesim: make the first row an STCB too (default: a MAC layer on the raw input)')
+    .option('--events <file|dir>', 'event-camera input: an N-MNIST .bin, AEDAT 3.1 (.aedat), .npy/.npz x/y/t/p file, or a folder of them (labels from <label>/ folders); sensor size from the file or --input-shape H,W,2')
+    .option('--compression <r>', '--events: base frames merged into one time step (sets T = window / (frame x r))', positiveNumber('--compression'))
+    .option('--event-frame-us <us>', '--events: base frame length of the compression ratio, microseconds', positiveNumber('--event-frame-us'), 1000)
+    .option('--event-window-us <us>', '--events: window cut into the T steps, from each sample\'s first event (default: the longest sample)', positiveNumber('--event-window-us'))
+    .option('--synaptic-kernel <h0,h1,...>', '--events: synaptic convolution over adjacent steps, I\'(t) = sum_k h_k I(t-k) (default 1)', numberList)
     .option('--out <dir>', 'report folder (default reports/<network>)')
     .option('--json', 'print summary.json to stdout instead of the table', false)
     .option('--no-progress', 'no progress bar')

@@ -160,7 +160,8 @@ export function replay(trace: SpikeTrace, accel: Accelerator, tech: Tech, option
       const sl = spiking.get(name);
       let r: LayerSim;
       if (sl) {
-        const runEncoder = !encodersRun.has(sl.encoder);
+        // An event-camera input layer has no encoder: the sensor delivers its events.
+        const runEncoder = !encodersRun.has(sl.encoder) && sl.eventCounts === undefined;
         encodersRun.add(sl.encoder);
         const summaryIn = spikeSummary(sl, img, T);
         r = simulateStcbLayer(sl, summaryIn, { accel, clockHz, timesteps: T, schedule: trace.schedule, runEncoder, inputFromDram: idx === 0, weightsOnChip });

@@ -23,6 +23,8 @@ export interface RunOptions {
   recordCodes?: boolean;
   /** Width of the activation words the encoders read (default: full precision). */
   activationBits?: number;
+  /** STEB nodes fed by an event camera: their value passes unchanged and their spikes come from the events. */
+  eventEncoders?: ReadonlySet<string>;
 }
 
 export interface BatchRun {
@@ -79,6 +81,7 @@ function apply(n: LayerNode, ins: tf.Tensor[], w: NetworkWeights, opts: RunOptio
     case 'relu':
       return tf.relu(x);
     case 'steb': {
+      if (opts.eventEncoders?.has(n.name)) return tf.clone(x);
       const v = thresholds(opts.settings);
       const words = opts.activationBits === undefined ? (x.dataSync() as Float32Array)
         : quantizeActivations(Float32Array.from(x.dataSync() as Float32Array), v.reduce((a, b) => a + b, 0), opts.activationBits);

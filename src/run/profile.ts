@@ -8,7 +8,8 @@ import { inferShapes, type ShapeMap } from '../model/shapes.ts';
 import { spikingLayers, toStcsnn, type StcsnnOptions } from '../model/stcsnn.ts';
 import { type NetworkWeights } from '../model/weights.ts';
 import { countNetwork } from '../counts/layer-counts.ts';
-import { spikeStats, type SpikeStats } from '../counts/spikes.ts';
+import { eventStats, spikeStats, type SpikeStats } from '../counts/spikes.ts';
+import { withEventInput } from '../model/event-input.ts';
 import type { NetworkCounts } from '../counts/types.ts';
 import { layerGeometry, spikeLayerGeometry } from '../trace/geometry.ts';
 import type { SpikeTrace } from '../trace/types.ts';
@@ -61,7 +62,11 @@ export function profileNetwork(model: Graph, givenWeights: NetworkWeights, input
 function runProfile(model: Graph, weights: NetworkWeights, input: ImageSet, opts: ProfileOptions): ProfileRun {
   if (!Number.isInteger(opts.batch) || opts.batch < 1) throw new RangeError(`batch must be a positive integer, got ${opts.batch}`);
   const start = performance.now();
-  const graph = toStcsnn(model, opts);
+  const ev = input.events;
+  // Event input: the first layer reads the sensor's events instead of being a MAC layer on pixels.
+  const graph = ev ? withEventInput(toStcsnn(model, opts)) : toStcsnn(model, opts);
+  if (ev && ev.timesteps !== opts.settings.timesteps) throw new Error(`events were compressed into ${ev.timesteps} steps but the network runs T = ${opts.settings.timesteps}`);
+  const eventEncoders = new Set(ev ? [ev.encoder] : []);
   const shapes = inferShapes(graph);
   const nodes = nodeByName(graph);
   const spiking = [...spikingLayers(graph)].map((name) => {
@@ -80,7 +85,8 @@ function runProfile(model: Graph, weights: NetworkWeights, input: ImageSet, opts
     const count = Math.min(opts.batch, n - first);
     const x = tf.tensor4d(input.images.subarray(first * per, (first + count) * per), [count, h, w, c]);
     // Untrained weights: batch-norm statistics come from the first batch and are then fixed.
-    const run = forwardBatch(graph, shapes, weights, x, { settings: opts.settings, calibrateBatchNorm: !weights.trained, activationBits: opts.quantization?.activationBits });
+    const run = forwardBatch(graph, shapes, weights, x, { settings: opts.settings, calibrateBatchNorm: !weights.trained, activationBits: opts.quantization?.activationBits, eventEncoders });
+    if (ev) run.codes.set(ev.encoder, eventCodes(ev.counts, first * per, count * per, T));
     x.dispose();
     if (input.labels) {
       const predicted = tf.tidy(() => tf.argMax(run.logits, 1)).dataSync();
@@ -90,7 +96,9 @@ function runProfile(model: Graph, weights: NetworkWeights, input: ImageSet, opts
     for (const geom of spiking) {
       const codes = run.codes.get(geom.encoder);
       if (!codes) throw new Error(`no spike codes recorded for ${geom.encoder}`);
-      const s = spikeStats(geom, codes, count, T);
+      const s = ev && geom.encoder === ev.encoder
+        ? eventStats(geom, ev.counts.subarray(first * per * T, (first + count) * per * T), count, T)
+        : spikeStats(geom, codes, count, T);
       const acc = stats.get(geom.layer);
       acc?.spikes.push(...s.spikes);
       acc?.acs.push(...s.acs);
@@ -105,7 +113,7 @@ function runProfile(model: Graph, weights: NetworkWeights, input: ImageSet, opts
   }
 
   const count = (images: number, s: Map<string, SpikeStats>): NetworkCounts =>
-    countNetwork({ graph, shapes, timesteps: T, schedule: opts.settings.schedule, images, stats: s });
+    countNetwork({ graph, shapes, timesteps: T, schedule: opts.settings.schedule, images, stats: s, eventEncoders });
   const counts = count(n, stats);
   const traced = Math.min(n, opts.traceImages);
   const firstImages = (k: number): Map<string, SpikeStats> =>
@@ -118,7 +126,10 @@ function runProfile(model: Graph, weights: NetworkWeights, input: ImageSet, opts
       timesteps: T,
       schedule: opts.settings.schedule,
       thresholds: [...thresholds(opts.settings)],
-      layers: spiking.map((geom) => ({ ...geom, codes: concat(traceCodes.get(geom.encoder) ?? []) })),
+      layers: spiking.map((geom) => ({
+        ...geom, codes: concat(traceCodes.get(geom.encoder) ?? []),
+        ...(ev && geom.encoder === ev.encoder ? { eventCounts: ev.counts.slice(0, traced * per * T) } : {}),
+      })),
       macLayers: graph.nodes.filter(isWeightNode).filter((node) => !stats.has(node.name))
         .map((node) => layerGeometry(graph, shapes, node)),
       order: graph.nodes.filter(isWeightNode).map((node) => node.name),
@@ -129,6 +140,17 @@ function runProfile(model: Graph, weights: NetworkWeights, input: ImageSet, opts
     accuracy: input.labels ? correct / n : undefined,
     elapsedMs: performance.now() - start,
   };
+}
+
+/** Binary step codes (bit t-1: any event at step t) of neurons [from, from + n) from event counts (step fastest). */
+function eventCodes(counts: Uint16Array, from: number, n: number, T: number): Int32Array {
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let code = 0;
+    for (let t = 0; t < T; t++) if (counts[(from + i) * T + t] > 0) code |= 1 << t;
+    codes[i] = code;
+  }
+  return codes;
 }
 
 function concat(parts: Uint32Array[]): Uint32Array {

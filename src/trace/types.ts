@@ -46,6 +46,14 @@ export interface SpikeTraceLayer extends SpikeLayerGeometry {
    * bit (t - 1) is s(t). Uint32Array so T up to 31 fits.
    */
   codes: Uint32Array;
+  /**
+   * Event-camera input layer only: events per input neuron, image and step, length
+   * images * inH * inW * inC * T (step fastest). Several events of one neuron in one step are
+   * separate synaptic events (each costs its fan-out of ACs), which a binary code cannot hold; when
+   * present, spike counts are read from here and `codes` marks only which steps had any event.
+   * The layer has no encoder: the sensor delivers the events (src/stcb/synaptic.ts).
+   */
+  eventCounts?: Uint16Array;
 }
 
 export interface SpikeTrace {
