@@ -11,7 +11,8 @@ import { traceCounts } from '../counts/trace-counts.ts';
 import type { NetworkCounts } from '../counts/types.ts';
 import { BACKENDS, initBackend, type BackendChoice } from '../run/backend.ts';
 import type { ProfileFlags, RerunFlags, RerunSpec } from '../run/profile-settings.ts';
-import type { ImageSet } from '../run/inputs.ts';
+import type { EventCurrents, ImageSet } from '../run/inputs.ts';
+import { weightStorage } from '../hw/storage.ts';
 import { profileNetwork } from '../run/profile.ts';
 import { prepareRun } from '../run/setup.ts';
 import type { QuantSpec } from '../stcb/quantize.ts';
@@ -74,6 +75,7 @@ interface Workload extends Pick<ProfileContext, 'network' | 'settings' | 'images
   trace?: SpikeTrace;
   weightHashes: HashGroup;
   inputHashes: HashGroup;
+  events?: ProfileSummary['events'];
 }
 
 /** A zoo network or tfjs model run on images. */
@@ -86,7 +88,7 @@ function networkWorkload(modelSpec: string, flags: ProfileFlags, explicit: (name
   const settings: StcbSettings = { timesteps: images.events?.timesteps ?? pick('timesteps'), vth0: pick('vth0'), tau: pick('tau'), schedule: pick('schedule') };
   const total = images.shape[0];
   const run = profileNetwork(model.graph, model.weights, images, {
-    settings, batch: flags.batch, traceImages: flags.hardware ? flags.hwImages : 0, spikingClassifier: flags.spikingClassifier, quantization,
+    settings, batch: flags.batch, traceImages: flags.hardware ? flags.hwImages : 0, spikingClassifier: flags.spikingClassifier, quantization, binaryLayers: flags.binaryLayers,
     onBatch: (done) => hooks.onImages?.(done, total),
   });
   return {
@@ -96,7 +98,12 @@ function networkWorkload(modelSpec: string, flags: ProfileFlags, explicit: (name
     weightHashes: flags.weights !== undefined ? hashFiles([flags.weights])
       : weightHashes(model.source === 'file' ? { kind: 'file', modelJson: modelSpec } : { kind: 'init', seed: flags.seed, network: model.graph.name }),
     inputHashes: inputHashes(inputSource(flags, images)),
+    ...(images.events ? { events: eventSummary(images.events) } : {}),
   };
+}
+
+function eventSummary(e: EventCurrents): NonNullable<ProfileSummary['events']> {
+  return { timesteps: e.timesteps, windowUs: e.windowUs, frameUs: e.frameUs, compressionRatio: e.compressionRatio, kernel: e.kernel, cabCoefficients: e.coefficients, dropped: e.dropped };
 }
 
 /** A SCALE-Sim topology: its layers with seeded synthetic spikes at the given firing rate(s). */
@@ -149,6 +156,11 @@ export async function profile(modelSpec: string, flags: ProfileFlags, explicit: 
   // The gap compares paper mode and the replay on the same images.
   const tracedEnergy = work.tracedCounts && work.tracedCounts !== counts ? paperEnergy(work.tracedCounts, preset) : energy;
   const hardware = work.trace ? replayOnHardware(work.trace, tracedEnergy, accel, flags) : null;
+  if (work.events) summary.events = work.events;
+  if (work.trace) {
+    const { layers, ...total } = weightStorage([...work.trace.macLayers, ...work.trace.layers], accel);
+    summary.weightStorage = { ...total, layers: layers.map(({ weights: _w, ...r }) => r) };
+  }
   if (hardware) {
     summary.hardware = writeHardwareReport(outDir, hardware.results, hardware.gaps);
     summary.hardwareImages = work.trace?.images;

@@ -30,6 +30,8 @@ async function printProfile(o: ProfileOutcome, flags: ProfileFlags): Promise<voi
     `AC: exact ${Math.round(p.acExact).toLocaleString('en-US')}, T*MAC*rate ${Math.round(p.acFormula).toLocaleString('en-US')} (${(100 * p.acFormulaError).toFixed(1)}% off)`,
     summary.hardware ? `\nhardware mode (${flags.accelerator}, ${summary.hardwareImages} image(s) replayed):\n${hardwareTerminalTable(summary.hardware)}` : '',
     flags.scalesim !== undefined ? '' : summary.quantization ? `network run at the accelerator's widths: weights ${summary.quantization.weightBits} bit (per-channel symmetric), encoder inputs ${summary.quantization.activationBits} bit` : 'network run in float32 (--no-quantize)',
+    summary.events ? `events: ${summary.events.timesteps} steps of ${(summary.events.windowUs / summary.events.timesteps / 1000).toFixed(2)} ms (compression ratio ${summary.events.compressionRatio.toFixed(2)} of ${summary.events.frameUs} us frames), synaptic kernel [${summary.events.kernel.join(', ')}]; first layer event-driven (no encoder)` : '',
+    summary.weightStorage && summary.weightStorage.binaryLayers.length > 0 ? `weight storage: ${summary.weightStorage.bits.toLocaleString('en-US')} bits with binary ${summary.weightStorage.binaryLayers.join(', ')}, against ${summary.weightStorage.fullPrecisionBits.toLocaleString('en-US')} at full width (${(100 * summary.weightStorage.saving).toFixed(1)}% saved)` : '',
     summary.accuracy !== undefined ? `top-1 accuracy: ${(100 * summary.accuracy).toFixed(2)}% on ${summary.images} images` : '',
     summary.weights.warning ? `note: ${summary.weights.warning}` : '',
     ...(summary.assumptions ?? []).map((a) => `assumption: ${a}`),
@@ -78,6 +80,7 @@ export function registerProfileCommand(program: Command): void {
     .option('--event-frame-us <us>', '--events: base frame length of the compression ratio, microseconds', positiveNumber('--event-frame-us'), 1000)
     .option('--event-window-us <us>', '--events: window cut into the T steps, from each sample\'s first event (default: the longest sample)', positiveNumber('--event-window-us'))
     .option('--synaptic-kernel <h0,h1,...>', '--events: synaptic convolution over adjacent steps, I\'(t) = sum_k h_k I(t-k) (default 1)', numberList)
+    .option('--binary-layers <names>', 'binarise these weight layers (+-mean|W| per output channel, 1-bit weight storage), comma-separated; a train-binary model\'s binary layers are detected', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .option('--out <dir>', 'report folder (default reports/<network>)')
     .option('--json', 'print summary.json to stdout instead of the table', false)
     .option('--no-progress', 'no progress bar')

@@ -87,6 +87,10 @@ export interface ProfileSummary {
   hashes?: RunHashes;
   /** Everything `profile --check` needs to repeat the run. */
   rerun?: RerunSpec;
+  /** Weight storage on the accelerator (binary layers at 1 bit + alpha per channel) against all at full width. */
+  weightStorage?: { bits: number; fullPrecisionBits: number; saving: number; binaryLayers: string[]; layers: { layer: string; weightBits: number; bits: number; fullPrecisionBits: number }[] };
+  /** Event-camera input: how the events were compressed into time steps. */
+  events?: { timesteps: number; windowUs: number; frameUs: number; compressionRatio: number; kernel: number[]; cabCoefficients: number[]; dropped: number };
 }
 
 export const UNTRAINED_WARNING =

@@ -31,6 +31,8 @@ export interface ProfileFlags extends InputFlags, StcbSettings {
   firingRate?: number[];
   /** --scalesim: make the first row an STCB too. */
   spikingFirstLayer?: boolean;
+  /** Weight layers to binarise (+-alpha per output channel, 1-bit storage) before the run. */
+  binaryLayers?: string[];
 }
 
 /** The flags that define a run's numbers (output and display flags left out). */

@@ -18,6 +18,7 @@ import type { ImageSet } from './inputs.ts';
 import { thresholds, validateSettings, type StcbSettings } from '../stcb/schedule.ts';
 import { checkBits, type QuantSpec } from '../stcb/quantize.ts';
 import { disposeQuantized, quantizeNetworkWeights } from '../model/quantize.ts';
+import { binarizeNetworkWeights, binaryLayersOf } from '../model/binarize.ts';
 
 export interface ProfileOptions extends StcsnnOptions {
   settings: StcbSettings;
@@ -27,6 +28,11 @@ export interface ProfileOptions extends StcsnnOptions {
   traceImages: number;
   /** Word widths of the hardware the network runs on (weights and encoder inputs quantised); absent: float32. */
   quantization?: QuantSpec;
+  /**
+   * Weight layers to binarise before the run (+-mean|W| per output channel). Layers whose given
+   * kernels are already binary (a train-binary model) are 1-bit layers either way.
+   */
+  binaryLayers?: readonly string[];
   onBatch?: (done: number, total: number) => void;
 }
 
@@ -51,15 +57,20 @@ export function profileNetwork(model: Graph, givenWeights: NetworkWeights, input
   validateSettings(opts.settings);
   const q = opts.quantization ?? {};
   if (q.activationBits !== undefined) checkBits(q.activationBits, 'activation width');
-  const weights = q.weightBits === undefined ? givenWeights : quantizeNetworkWeights(givenWeights, q.weightBits);
+  const forced = opts.binaryLayers ?? [];
+  const binarised = forced.length > 0 ? binarizeNetworkWeights(givenWeights, forced) : givenWeights;
+  const binary = new Set([...forced, ...binaryLayersOf(givenWeights)]);
+  const weights = q.weightBits === undefined ? binarised : quantizeNetworkWeights(binarised, q.weightBits);
   try {
-    return runProfile(model, weights, input, opts);
+    return runProfile(model, weights, input, opts, binary);
   } finally {
-    if (weights !== givenWeights) disposeQuantized(weights, givenWeights);
+    if (weights !== binarised) disposeQuantized(weights, binarised);
+    if (binarised !== givenWeights) disposeQuantized(binarised, givenWeights);
   }
 }
 
-function runProfile(model: Graph, weights: NetworkWeights, input: ImageSet, opts: ProfileOptions): ProfileRun {
+function runProfile(model: Graph, weights: NetworkWeights, input: ImageSet, opts: ProfileOptions, binary: ReadonlySet<string>): ProfileRun {
+  const bits = <G extends { layer: string }>(g: G): G => (binary.has(g.layer) ? { ...g, weightBits: 1 } : g);
   if (!Number.isInteger(opts.batch) || opts.batch < 1) throw new RangeError(`batch must be a positive integer, got ${opts.batch}`);
   const start = performance.now();
   const ev = input.events;
@@ -72,7 +83,7 @@ function runProfile(model: Graph, weights: NetworkWeights, input: ImageSet, opts
   const spiking = [...spikingLayers(graph)].map((name) => {
     const node = nodes.get(name);
     if (!node || !isWeightNode(node)) throw new Error(`"${name}" is not a weight layer`);
-    return spikeLayerGeometry(graph, shapes, node);
+    return bits(spikeLayerGeometry(graph, shapes, node));
   });
   const T = opts.settings.timesteps;
   const [n, h, w, c] = input.shape;
@@ -131,7 +142,7 @@ function runProfile(model: Graph, weights: NetworkWeights, input: ImageSet, opts
         ...(ev && geom.encoder === ev.encoder ? { eventCounts: ev.counts.slice(0, traced * per * T) } : {}),
       })),
       macLayers: graph.nodes.filter(isWeightNode).filter((node) => !stats.has(node.name))
-        .map((node) => layerGeometry(graph, shapes, node)),
+        .map((node) => bits(layerGeometry(graph, shapes, node))),
       order: graph.nodes.filter(isWeightNode).map((node) => node.name),
     }
     : undefined;

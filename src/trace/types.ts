@@ -29,6 +29,11 @@ export interface LayerGeometry {
   /** Whether a batch norm follows the layer (for STCBs it can be folded into the CAB multiplier). */
   batchNormAfter: boolean;
   hasBias: boolean;
+  /**
+   * Stored bits per weight when the layer is binary (1: +-alpha per output channel, ALBSNN);
+   * absent: the accelerator's weight width. The replay reads and loads weights at this width.
+   */
+  weightBits?: number;
 }
 
 /** A spiking layer: STEB -> synapse (additions only) -> CAB. */
