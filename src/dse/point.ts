@@ -11,7 +11,7 @@ import type { StcbSettings } from '../stcb/schedule.ts';
 import { contentHash, shortId } from '../util/hashes.ts';
 import { TOOL_VERSION } from '../util/version.ts';
 import { solveCapacityBits, type FixedAreaBuffer } from './fixed-area.ts';
-import { isNetworkKey, isTechKey, setPath, type SweepValue } from './space.ts';
+import { BINARY_KEY, binaryLayerList, isNetworkKey, isTechKey, setPath, type SweepValue } from './space.ts';
 
 export interface NetworkSetting {
   /** Zoo name or model path, and the hash of the model's files (or "init:<seed>"). */
@@ -28,6 +28,8 @@ export interface NetworkSetting {
    * they change the spikes and the accuracy, so they belong to the network setting. null: float32.
    */
   quantization: Required<QuantSpec> | null;
+  /** Weight layers binarised before the run (--sweep binary_layers=...); absent: none forced. */
+  binaryLayers?: string[];
 }
 
 export interface DesignPoint {
@@ -71,8 +73,11 @@ export function makePoint(base: PointBase, values: Record<string, SweepValue>, w
   let accelerator = base.accelerator;
   let node = base.node;
   let voltageV = base.voltageV;
+  let binaryLayers: string[] | undefined;
   for (const [key, v] of Object.entries(values)) {
-    if (isNetworkKey(key)) {
+    if (key === BINARY_KEY) {
+      binaryLayers = binaryLayerList(v);
+    } else if (isNetworkKey(key)) {
       (settings as unknown as Record<string, SweepValue>)[key] = v;
     } else if (isTechKey(key)) {
       if (key === 'node') node = Number(v);
@@ -92,7 +97,7 @@ export function makePoint(base: PointBase, values: Record<string, SweepValue>, w
   // Fails here, before any work, when a point's accelerator is not a valid file.
   const accel = parseAccelerator(accelerator, at);
   const quantization = base.quantize ? { weightBits: accel.weightBits, activationBits: accel.activationBits } : null;
-  const network: NetworkSetting = { ...base.network, settings, quantization };
+  const network: NetworkSetting = { ...base.network, settings, quantization, ...(binaryLayers && binaryLayers.length > 0 ? { binaryLayers } : {}) };
   const networkKey = contentHash(network);
   const id = shortId(contentHash({ network, accelerator, node, voltageV: voltageV ?? null, tool: TOOL_VERSION }));
   return { id, values, network, networkKey, accelerator, acceleratorName: base.acceleratorName, node, voltageV, ...(fixedArea ? { fixedArea } : {}) };

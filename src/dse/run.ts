@@ -102,6 +102,7 @@ function ensureTrace(o: DseOptions, g: Group, traceDir: string): { file: string;
   const run = profileNetwork(model.graph, model.weights, images, {
     settings: g.network.settings, batch: o.batch, traceImages: images.shape[0], spikingClassifier: o.spikingClassifier,
     ...(g.network.quantization ? { quantization: g.network.quantization } : {}),
+    ...(g.network.binaryLayers ? { binaryLayers: g.network.binaryLayers } : {}),
   });
   if (!run.trace) throw new Error('no spike trace was recorded');
   const energy = paperEnergy(run.counts, o.preset);
