@@ -45,7 +45,7 @@ async function printProfile(o: ProfileOutcome, flags: ProfileFlags): Promise<voi
 function checkFlagCombinations(model: string | undefined, flags: ProfileFlags, given: (name: string) => boolean): void {
   if (flags.scalesim !== undefined && model !== undefined) throw new UsageError('give either a model or --scalesim <topology.csv>, not both');
   if (flags.scalesim !== undefined) {
-    const stray = ['input', 'dataset', 'dataDir', 'inputShape', 'classes', 'weights', 'hwImages', 'spikingClassifier'].filter(given);
+    const stray = ['input', 'dataset', 'dataDir', 'inputShape', 'classes', 'weights', 'hwImages', 'spikingClassifier', 'events', 'binaryLayers'].filter(given);
     if (stray.length > 0) {
       throw new UsageError(`--scalesim makes its own synthetic spikes and replays all --images on the hardware model; it does not take ${stray.map((k) => `--${k.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`).join(', ')}`);
     }
