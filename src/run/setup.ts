@@ -35,10 +35,11 @@ export interface InputFlags {
 }
 
 /** Event samples as an image set (default: all of a file, the first 100 files of a folder). */
-function loadEvents(flags: InputFlags, timesteps: number): ImageSet {
+function loadEvents(flags: InputFlags, timesteps: number, modelShape?: readonly number[]): ImageSet {
   const path = flags.events as string;
   if (flags.input || flags.dataset) throw new Error('give one of --events, --input and --dataset');
-  const shape = flags.inputShape;
+  // A trained model's input is the sensor it was trained on (an N-MNIST file does not state its size).
+  const shape = flags.inputShape ?? modelShape;
   if (shape && shape[2] !== 2) throw new Error(`--input-shape for events is H,W,2 (one channel per polarity), got ${shape.join(',')}`);
   return eventImageSet(readEventSamples(path, flags.images ?? 100), {
     sensor: shape ? { height: shape[0], width: shape[1] } : undefined,
@@ -47,8 +48,8 @@ function loadEvents(flags: InputFlags, timesteps: number): ImageSet {
 }
 
 /** Images to profile: a .npy file, a dataset's test split (default 100 images), or synthetic ones (default 1). */
-export function loadImages(flags: InputFlags, defaultShape: readonly number[], timesteps = 8): ImageSet {
-  if (flags.events !== undefined) return loadEvents(flags, timesteps);
+export function loadImages(flags: InputFlags, defaultShape: readonly number[], timesteps = 8, sensorShape?: readonly number[]): ImageSet {
+  if (flags.events !== undefined) return loadEvents(flags, timesteps, sensorShape);
   if (flags.input && flags.dataset) throw new Error('give either --input or --dataset, not both');
   if (flags.input) {
     const set = readNpyImages(flags.input);
@@ -74,7 +75,7 @@ export function prepareRun(modelSpec: string, flags: InputFlags, timesteps?: num
   const probe = loadModel(modelSpec, { seed: flags.seed, inputShape: flags.events === undefined ? flags.inputShape : undefined, classes: flags.classes });
   const inputNode = probe.graph.nodes[0];
   const modelShape = inputNode.kind === 'input' ? inputNode.shape : [];
-  const images = loadImages(flags, modelShape, timesteps);
+  const images = loadImages(flags, modelShape, timesteps, probe.source === 'zoo' ? undefined : modelShape);
   const dataShape = images.shape.slice(1);
   // Zoo networks adapt to the data they are given (e.g. resnet18 on 28x28x1 or 224x224x3 inputs).
   if (probe.source === 'zoo' && dataShape.join(',') !== modelShape.join(',')) {
