@@ -77,7 +77,7 @@ export function registerProfileCommand(program: Command): void {
     .option('--spiking-first-layer', '--scalesim: make the first row an STCB too (default: a MAC layer on the raw input)')
     .option('--events <file|dir>', 'event-camera input: an N-MNIST .bin, AEDAT 3.1 (.aedat), .npy/.npz x/y/t/p file, or a folder of them (labels from <label>/ folders); sensor size from the file or --input-shape H,W,2')
     .option('--compression <r>', '--events: base frames merged into one time step (sets T = window / (frame x r))', positiveNumber('--compression'))
-    .option('--event-frame-us <us>', '--events: base frame length of the compression ratio, microseconds', positiveNumber('--event-frame-us'), 1000)
+    .option('--event-frame-us <us>', '--events: base frame length of the compression ratio, microseconds (default 1000)', positiveNumber('--event-frame-us'))
     .option('--event-window-us <us>', '--events: window cut into the T steps, from each sample\'s first event (default: the longest sample)', positiveNumber('--event-window-us'))
     .option('--synaptic-kernel <h0,h1,...>', '--events: synaptic convolution over adjacent steps, I\'(t) = sum_k h_k I(t-k) (default 1)', numberList)
     .option('--binary-layers <names>', 'binarise these weight layers (+-mean|W| per output channel, 1-bit weight storage), comma-separated; a train-binary model\'s binary layers are detected', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
