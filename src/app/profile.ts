@@ -15,6 +15,8 @@ import type { ImageSet } from '../run/inputs.ts';
 import type { Graph } from '../model/graph.ts';
 import { lifWorkload, type LifWorkload } from '../train/lif-workload.ts';
 import { COMPARE_FILE, compareRows, writeCompare } from '../reports/neuron-compare.ts';
+import type { EventCurrents } from '../run/inputs.ts';
+import { weightStorage } from '../hw/storage.ts';
 import { profileNetwork } from '../run/profile.ts';
 import { prepareRun } from '../run/setup.ts';
 import type { QuantSpec } from '../stcb/quantize.ts';
@@ -51,6 +53,7 @@ function rerunSpec(modelSpec: string, flags: ProfileFlags, backend: string, expl
     ...(flags.dataDir !== undefined ? { dataDir: resolve(flags.dataDir) } : {}),
     ...(flags.scalesim !== undefined ? { scalesim: resolve(flags.scalesim) } : {}),
     ...(flags.weights !== undefined ? { weights: resolve(flags.weights) } : {}),
+    ...(flags.events !== undefined ? { events: resolve(flags.events) } : {}),
   };
   return { model: isModelPath(modelSpec) ? resolve(modelSpec) : modelSpec, flags: f, explicit: STEB_FLAGS.filter((k) => explicit(k)) };
 }
@@ -58,6 +61,7 @@ function rerunSpec(modelSpec: string, flags: ProfileFlags, backend: string, expl
 /** What the images were, for their fingerprint. */
 function inputSource(flags: ProfileFlags, images: ImageSet): InputSource {
   if (flags.input) return { kind: 'file', path: flags.input };
+  if (flags.events) return { kind: 'dataset', name: `events ${flags.events}`, images: images.images, labels: images.labels, shape: images.shape };
   if (flags.dataset) return { kind: 'dataset', name: flags.dataset, images: images.images, labels: images.labels, shape: images.shape };
   return { kind: 'synthetic', seed: flags.seed, shape: images.shape };
 }
@@ -86,18 +90,20 @@ interface Workload extends Pick<ProfileContext, 'network' | 'settings' | 'images
   /** The network's graph and images (network workloads), for a LIF-family run on the same images. */
   graph?: Graph;
   imageSet?: ImageSet;
+  events?: ProfileSummary['events'];
 }
 
 /** A zoo network or tfjs model run on images. */
 function networkWorkload(modelSpec: string, flags: ProfileFlags, explicit: (name: string) => boolean, hooks: ProfileHooks, quantization: QuantSpec | undefined): Workload {
-  const { model, images } = prepareRun(modelSpec, flags);
+  const { model, images } = prepareRun(modelSpec, flags, flags.timesteps);
   // A trained STCSNN carries its own STEB settings; flags given on the command line override them.
   const stored = model.settings;
   const pick = <K extends keyof StcbSettings>(k: K): StcbSettings[K] => (stored && !explicit(k) ? stored[k] : flags[k]);
-  const settings: StcbSettings = { timesteps: pick('timesteps'), vth0: pick('vth0'), tau: pick('tau'), schedule: pick('schedule') };
+  // Event input: T is the number of steps the events were compressed into.
+  const settings: StcbSettings = { timesteps: images.events?.timesteps ?? pick('timesteps'), vth0: pick('vth0'), tau: pick('tau'), schedule: pick('schedule') };
   const total = images.shape[0];
   const run = profileNetwork(model.graph, model.weights, images, {
-    settings, batch: flags.batch, traceImages: flags.hardware ? flags.hwImages : 0, spikingClassifier: flags.spikingClassifier, quantization,
+    settings, batch: flags.batch, traceImages: flags.hardware ? flags.hwImages : 0, spikingClassifier: flags.spikingClassifier, quantization, binaryLayers: flags.binaryLayers,
     onBatch: (done) => hooks.onImages?.(done, total),
   });
   return {
@@ -108,7 +114,12 @@ function networkWorkload(modelSpec: string, flags: ProfileFlags, explicit: (name
       : weightHashes(model.source === 'file' ? { kind: 'file', modelJson: modelSpec } : { kind: 'init', seed: flags.seed, network: model.graph.name }),
     inputHashes: inputHashes(inputSource(flags, images)),
     graph: model.graph, imageSet: images,
+    ...(images.events ? { events: eventSummary(images.events) } : {}),
   };
+}
+
+function eventSummary(e: EventCurrents): NonNullable<ProfileSummary['events']> {
+  return { timesteps: e.timesteps, windowUs: e.windowUs, frameUs: e.frameUs, compressionRatio: e.compressionRatio, kernel: e.kernel, cabCoefficients: e.coefficients, dropped: e.dropped };
 }
 
 /** A SCALE-Sim topology: its layers with seeded synthetic spikes at the given firing rate(s). */
@@ -194,6 +205,11 @@ async function profileInto(
     summary.settings.neuron = lif.neuron;
   }
   const hardware = work.trace ? replayOnHardware(work.trace, tracedEnergy, accel, techs, lif?.trace) : null;
+  if (work.events) summary.events = work.events;
+  if (work.trace) {
+    const { layers, ...total } = weightStorage([...work.trace.macLayers, ...work.trace.layers], accel);
+    summary.weightStorage = { ...total, layers: layers.map(({ weights: _w, ...r }) => r) };
+  }
   // All files go to a staging folder swapped into place at the end (util/output-dir.ts): a killed or
   // failed run leaves the previous report whole, and two runs cannot share the folder.
   const tx = early ?? beginOutput(outDir, { force: flags.force, command: 'profile' });

@@ -10,8 +10,10 @@ import { zooGraph } from '../model/zoo.ts';
 import { initBackend, type BackendChoice } from '../run/backend.ts';
 import { validateSettings, type StcbSettings } from '../stcb/schedule.ts';
 import { buildModel, type NetMode } from '../train/build.ts';
-import { refuseExistingRun, train, type ProgressMode, type TrainReport } from '../train/trainer.ts';
+import { refuseExistingRun, train, type ProgressMode, type TrainData, type TrainReport } from '../train/trainer.ts';
 import { lifSettingsFor, type LifSettings, type NeuronKind } from '../neuron/settings.ts';
+import { readEventSamples } from '../data/event-files.ts';
+import { eventImageSet } from '../run/event-input.ts';
 
 export interface TrainCommandOptions extends StcbSettings {
   dataset: DatasetName;
@@ -41,6 +43,27 @@ export interface TrainCommandOptions extends StcbSettings {
   lif?: Partial<LifSettings>;
   /** LIF family: backprop through time (default) or trace-based online training. */
   training?: 'bptt' | 'trace';
+  /**
+   * An event dataset folder in the N-MNIST layout (Train/<label>/, Test/<label>/ event files) instead
+   * of --dataset: each sample becomes its compressed event current (src/run/event-input.ts).
+   */
+  events?: string;
+  /** --events: synaptic convolution kernel over adjacent steps. */
+  synapticKernel?: number[];
+}
+
+/** Train and test splits of an event dataset folder as image sets of their folded event currents. */
+function eventSplits(o: TrainCommandOptions): { train: TrainData; test: TrainData; source: string } {
+  const dir = o.events as string;
+  const split = (name: string, limit?: number): TrainData => {
+    const set = eventImageSet(readEventSamples(join(dir, name), limit), { timesteps: o.timesteps, kernel: o.synapticKernel });
+    if (!set.labels) throw new Error(`${join(dir, name)}: event files need <label>/ folders for training`);
+    return { images: set.images, labels: set.labels, shape: set.shape, classes: Math.max(...set.labels) + 1, source: dir };
+  };
+  const train = split('Train', o.limit);
+  const test = split('Test', o.testLimit);
+  const classes = Math.max(train.classes, test.classes);
+  return { train: { ...train, classes }, test: { ...test, classes }, source: dir };
 }
 
 
@@ -72,11 +95,12 @@ export async function trainNetwork(arch: string, o: TrainCommandOptions, hooks: 
   // Refused before the backend and the dataset load: nothing is overwritten without --resume or --force.
   if (!o.resume && !o.force) for (const mode of modes) refuseExistingRun(join(o.out, mode));
   const backend = await initBackend(o.backend ?? 'auto');
-  const trainSet = loadDataset(o.dataset, 'train', { dataDir: o.dataDir, limit: o.limit });
-  const testSet = loadDataset(o.dataset, 'test', { dataDir: o.dataDir, limit: o.testLimit });
+  const events = o.events !== undefined ? eventSplits(o) : undefined;
+  const trainSet = events?.train ?? loadDataset(o.dataset, 'train', { dataDir: o.dataDir, limit: o.limit });
+  const testSet = events?.test ?? loadDataset(o.dataset, 'test', { dataDir: o.dataDir, limit: o.testLimit });
   const [, h, w, c] = trainSet.shape;
   const graph = zooGraph(arch, { inputShape: [h, w, c], classes: trainSet.classes });
-  hooks.onStart?.({ backend, trainImages: trainSet.shape[0], testImages: testSet.shape[0], source: trainSet.source });
+  hooks.onStart?.({ backend, trainImages: trainSet.shape[0], testImages: testSet.shape[0], source: trainSet.source ?? '' });
   const reports: TrainResult = {};
   for (const mode of modes) {
     const model = buildModel(graph, { mode, stcb, seed: o.seed, neuron });
@@ -94,7 +118,8 @@ export async function trainNetwork(arch: string, o: TrainCommandOptions, hooks: 
       progress: o.progress,
       training: mode === 'lif' ? o.training ?? 'bptt' : 'bptt',
       settings: {
-        network: arch, mode, dataset: o.dataset, stcb: mode === 'stcsnn' ? stcb : null, limit: o.limit ?? null,
+        network: arch, mode, dataset: o.events !== undefined ? `events ${o.events}` : o.dataset, stcb: mode === 'stcsnn' ? stcb : null, limit: o.limit ?? null,
+        ...(o.events !== undefined ? { synapticKernel: o.synapticKernel ?? [1] } : {}),
         ...(mode === 'lif' ? { neuron, training: o.training ?? 'bptt' } : {}),
       },
     });

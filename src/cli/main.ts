@@ -14,6 +14,8 @@ import { registerEvaluateCommand } from './evaluate.ts';
 import { registerErtCommand } from './ert.ts';
 import { registerWorkerCommand } from './worker.ts';
 import { registerDseMergeCommand } from './dse-merge.ts';
+import { registerTrainBinaryCommand } from './train-binary.ts';
+import { registerEventsCommand } from './events.ts';
 
 // Node 22.1+ keeps compiled code of every loaded module (tfjs, vega, ...) between runs; Node 20 has no
 // such cache, and the call is skipped.
@@ -36,4 +38,6 @@ registerEvaluateCommand(program);
 registerErtCommand(program);
 registerWorkerCommand(program);
 registerDseMergeCommand(program);
+registerTrainBinaryCommand(program);
+registerEventsCommand(program);
 await program.parseAsync(process.argv);

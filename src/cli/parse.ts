@@ -60,3 +60,10 @@ export function rateList(v: string): number[] {
   }
   return rates;
 }
+
+/** "0.5,0.5" -> [0.5, 0.5] (finite numbers). */
+export function numberList(v: string): number[] {
+  const xs = v.split(',').map((s) => Number(s.trim()));
+  if (xs.length === 0 || xs.some((x) => !Number.isFinite(x))) throw new InvalidArgumentError(`expected comma-separated numbers like 0.5,0.5, got "${v}"`);
+  return xs;
+}

@@ -6,7 +6,7 @@ import { DEFAULT_SCALESIM_FIRING_RATE, DEFAULT_SCALESIM_FC_ROWS, SCALESIM_FC_ROW
 import type { ProfileFlags } from '../run/profile-settings.ts';
 import type { ProfileOutcome } from '../app/profile.ts';
 import { runAction } from './run-action.ts';
-import { nodeList, positiveInt, positiveNumber, rateList } from './parse.ts';
+import { nodeList, numberList, positiveInt, positiveNumber, rateList } from './parse.ts';
 import { addInputOptions, addModelOptions, addStcbOptions } from './options.ts';
 import { progressBar } from './progress.ts';
 import { addNeuronOptions, lifFlags, type NeuronFlags } from './neuron-options.ts';
@@ -37,6 +37,8 @@ async function printProfile(o: ProfileOutcome, flags: ProfileFlags): Promise<voi
     `AC: exact ${Math.round(p.acExact).toLocaleString('en-US')}, T*MAC*rate ${Math.round(p.acFormula).toLocaleString('en-US')} (${(100 * p.acFormulaError).toFixed(1)}% off)`,
     summary.hardware ? `\nhardware mode (${flags.accelerator}, ${summary.hardwareImages} image(s) replayed):\n${hardwareTerminalTable(summary.hardware)}` : '',
     flags.scalesim !== undefined ? '' : summary.quantization ? `network run at the accelerator's widths: weights ${summary.quantization.weightBits} bit (per-channel symmetric), encoder inputs ${summary.quantization.activationBits} bit` : 'network run in float32 (--no-quantize)',
+    summary.events ? `events: ${summary.events.timesteps} steps of ${(summary.events.windowUs / summary.events.timesteps / 1000).toFixed(2)} ms (compression ratio ${summary.events.compressionRatio.toFixed(2)} of ${summary.events.frameUs} us frames), synaptic kernel [${summary.events.kernel.join(', ')}]; first layer event-driven (no encoder)` : '',
+    summary.weightStorage && summary.weightStorage.binaryLayers.length > 0 ? `weight storage: ${summary.weightStorage.bits.toLocaleString('en-US')} bits with binary ${summary.weightStorage.binaryLayers.join(', ')}, against ${summary.weightStorage.fullPrecisionBits.toLocaleString('en-US')} at full width (${(100 * summary.weightStorage.saving).toFixed(1)}% saved)` : '',
     summary.accuracy !== undefined ? `top-1 accuracy: ${(100 * summary.accuracy).toFixed(2)}% on ${summary.images} images` : '',
     summary.lif ? `${summary.lif.neuron.kind} network (${summary.lif.weights.origin}): T=${summary.lif.neuron.timesteps}, K=${summary.lif.neuron.levels}, ${summary.lif.neuron.reset} reset, ${summary.lif.spikesPerImage.toFixed(0)} spikes/image` +
       (summary.lif.accuracy !== undefined ? `, top-1 accuracy ${(100 * summary.lif.accuracy).toFixed(2)}%` : '') + '; the LIF twin above replays its own spikes' : '',
@@ -53,7 +55,7 @@ async function printProfile(o: ProfileOutcome, flags: ProfileFlags): Promise<voi
 function checkFlagCombinations(model: string | undefined, flags: ProfileFlags, given: (name: string) => boolean): void {
   if (flags.scalesim !== undefined && model !== undefined) throw new UsageError('give either a model or --scalesim <topology.csv>, not both');
   if (flags.scalesim !== undefined) {
-    const stray = ['input', 'dataset', 'dataDir', 'inputShape', 'classes', 'weights', 'hwImages', 'spikingClassifier'].filter(given);
+    const stray = ['input', 'dataset', 'dataDir', 'inputShape', 'classes', 'weights', 'hwImages', 'spikingClassifier', 'events', 'binaryLayers'].filter(given);
     if (stray.length > 0) {
       throw new UsageError(`--scalesim makes its own synthetic spikes and replays all --images on the hardware model; it does not take ${stray.map((k) => `--${k.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`).join(', ')}`);
     }
@@ -86,6 +88,12 @@ export function registerProfileCommand(program: Command): void {
     .option('--firing-rate <r,...>', `--scalesim: spike probability per neuron and step, one value or one per CSV row (default ${DEFAULT_SCALESIM_FIRING_RATE})`, rateList)
     .option('--spiking-first-layer', '--scalesim: make the first row an STCB too (default: a MAC layer on the raw input)')
     .addOption(new Option('--fc-rows <kind>', `--scalesim: FC rows (1x1 IFMAP, 1x1 filter) as dense MAC layers, like a network\'s classifier, or as STCB layers (default ${DEFAULT_SCALESIM_FC_ROWS})`).choices(SCALESIM_FC_ROWS))
+    .option('--events <file|dir>', 'event-camera input: an N-MNIST .bin, AEDAT 3.1 (.aedat), .npy/.npz x/y/t/p file, or a folder of them (labels from <label>/ folders); sensor size from the file or --input-shape H,W,2')
+    .option('--compression <r>', '--events: base frames merged into one time step (sets T = window / (frame x r))', positiveNumber('--compression'))
+    .option('--event-frame-us <us>', '--events: base frame length of the compression ratio, microseconds (default 1000)', positiveNumber('--event-frame-us'))
+    .option('--event-window-us <us>', '--events: window cut into the T steps, from each sample\'s first event (default: the longest sample)', positiveNumber('--event-window-us'))
+    .option('--synaptic-kernel <h0,h1,...>', '--events: synaptic convolution over adjacent steps, I\'(t) = sum_k h_k I(t-k) (default 1)', numberList)
+    .option('--binary-layers <names>', 'binarise these weight layers (+-mean|W| per output channel, 1-bit weight storage), comma-separated; a train-binary model\'s binary layers are detected', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .option('--out <dir>', 'report folder (default reports/<network>)')
     .option('--force', 'replace a non-empty --out folder that stcsim did not write (docs/robustness.md)')
     .option('--json', 'print summary.json to stdout instead of the table', false)

@@ -9,7 +9,7 @@ import { PAPER_DEFAULTS, SCHEDULE_KINDS } from '../stcb/schedule.ts';
 import { DATASET_NAMES } from '../data/datasets.ts';
 import type { TrainCommandOptions } from '../app/train.ts';
 import { FORCED_BACKENDS } from './choices.ts';
-import { positiveInt, positiveNumber } from './parse.ts';
+import { numberList, positiveInt, positiveNumber } from './parse.ts';
 import { runAction } from './run-action.ts';
 import { addNeuronOptions, lifFlags, type NeuronFlags } from './neuron-options.ts';
 
@@ -35,6 +35,8 @@ export function registerTrainCommand(program: Command): void {
     .option('--batch <n>', 'batch size', positiveInt('--batch'), 64)
     .option('--lr <rate>', 'Adam learning rate (cosine-decayed to 0)', positiveNumber('--lr'), 1e-3)
     .option('--seed <n>', 'seed for initialisation and shuffling', positiveInt('--seed'), 1)
+    .option('--events <dir>', 'train on an event dataset folder (Train/<label>/ and Test/<label>/ event files, e.g. from `stcsim events convert`) instead of --dataset')
+    .option('--synaptic-kernel <h0,h1,...>', '--events: synaptic convolution over adjacent steps (default 1)', numberList)
     .option('--limit <n>', 'use only the first n training images', positiveInt('--limit'))
     .option('--test-limit <n>', 'use only the first n test images', positiveInt('--test-limit'))
     .addOption(new Option('--backend <name>', 'tfjs backend (default: tensorflow, else wasm, else cpu)').choices(FORCED_BACKENDS))
@@ -52,7 +54,7 @@ export function registerTrainCommand(program: Command): void {
         const explicitT = command.getOptionValueSource('timesteps') === 'cli';
         const opts: TrainCommandOptions = { ...o, lif: { ...lifFlags(flags), ...(explicitT ? { timesteps: o.timesteps } : {}) } };
         const reports = await trainNetwork(arch, opts, {
-          onStart: (s) => process.stderr.write(`backend ${s.backend}; ${o.dataset}: ${s.trainImages} train / ${s.testImages} test images from ${s.source}\n`),
+          onStart: (s) => process.stderr.write(`backend ${s.backend}; ${o.events ?? o.dataset}: ${s.trainImages} train / ${s.testImages} test images from ${s.source}\n`),
           onModeStart: (mode, outDir) => process.stderr.write(`training ${arch} (${mode}) -> ${outDir}\n`),
           onModeDone: (mode, report) => process.stderr.write(`${arch} (${mode}): test accuracy ${percent(report.testAccuracy)}\n`),
         });

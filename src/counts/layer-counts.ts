@@ -127,6 +127,8 @@ export interface CountInputs {
   images: number;
   /** Spike statistics per spiking weight layer. */
   stats: Map<string, SpikeStats>;
+  /** Encoders fed by an event camera: their spikes are sensor events, with no compare/subtract work. */
+  eventEncoders?: ReadonlySet<string>;
 }
 
 export function countNetwork(inp: CountInputs): NetworkCounts {
@@ -139,7 +141,7 @@ export function countNetwork(inp: CountInputs): NetworkCounts {
     const src = nodes.get(n.inputs[0]);
     const encoder = src?.kind === 'steb' ? src.name : undefined;
     rows.set(n.name, weightLayerRecord({
-      geom: layerGeometry(g, shapes, n), encoder, ownsEncoder: encoder !== undefined && !encoders.has(encoder),
+      geom: layerGeometry(g, shapes, n), encoder, ownsEncoder: encoder !== undefined && !encoders.has(encoder) && inp.eventEncoders?.has(encoder) !== true,
       stats: inp.stats.get(n.name), timesteps: inp.timesteps, schedule: inp.schedule, images: inp.images,
     }));
     if (encoder) encoders.add(encoder);

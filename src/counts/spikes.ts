@@ -9,6 +9,36 @@ export interface SpikeStats {
   acs: number[][];
 }
 
+/**
+ * Event input: `counts` holds events per neuron and step (step fastest) for `images` consecutive
+ * NHWC maps; each event is one synaptic event, with the fan-out of its position.
+ */
+export function eventStats(geom: LayerGeometry, counts: ArrayLike<number>, images: number, timesteps: number): SpikeStats {
+  const positions = geom.inH * geom.inW;
+  const channels = geom.inC;
+  if (counts.length !== images * positions * channels * timesteps) {
+    throw new Error(`${geom.layer}: ${counts.length} event counts for ${images} image(s) of ${positions * channels} neurons x ${timesteps} steps`);
+  }
+  const fan = positionFanout(geom);
+  const result: SpikeStats = { spikes: [], acs: [] };
+  let at = 0;
+  for (let b = 0; b < images; b++) {
+    const spikes = new Array<number>(timesteps).fill(0);
+    const acs = new Array<number>(timesteps).fill(0);
+    for (let p = 0; p < positions; p++) {
+      for (let c = 0; c < channels; c++) {
+        for (let t = 0; t < timesteps; t++, at++) {
+          spikes[t] += counts[at];
+          acs[t] += counts[at] * fan[p];
+        }
+      }
+    }
+    result.spikes.push(spikes);
+    result.acs.push(acs);
+  }
+  return result;
+}
+
 /** `codes` holds `images` consecutive NHWC maps of the layer input; bit t-1 of a code is s(t). */
 export function spikeStats(geom: LayerGeometry, codes: ArrayLike<number>, images: number, timesteps: number): SpikeStats {
   const positions = geom.inH * geom.inW;

@@ -39,7 +39,8 @@ function parseHeader(text: string, file: string): { descr: string; fortran: bool
   return { descr, fortran: fortran === 'True', shape };
 }
 
-export function parseNpy(buf: Uint8Array, file = '<buffer>'): NpyArray {
+/** The header text of a .npy buffer and where its data starts (magic, version and length checked). */
+export function npyHeader(buf: Uint8Array, file = '<buffer>'): { text: string; dataStart: number } {
   if (buf.length < 10 || MAGIC.some((b, i) => buf[i] !== b)) throw new DataFormatError(file, 'not a .npy file (bad magic; expected \\x93NUMPY)');
   const major = buf[6];
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -50,6 +51,12 @@ export function parseNpy(buf: Uint8Array, file = '<buffer>'): NpyArray {
   const dataStart = 8 + lenBytes + headerLen;
   if (buf.length < dataStart) throw new DataFormatError(file, `truncated .npy header: needs ${dataStart} bytes, file has ${buf.length}`);
   const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(buf.subarray(8 + lenBytes, dataStart));
+  return { text, dataStart };
+}
+
+export function parseNpy(buf: Uint8Array, file = '<buffer>'): NpyArray {
+  const { text, dataStart } = npyHeader(buf, file);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const { descr, fortran, shape } = parseHeader(text, file);
   if (fortran) throw new DataFormatError(file, 'Fortran-order arrays are not supported; save with np.ascontiguousarray');
   const order = descr[0];

@@ -12,7 +12,7 @@ import type { LifSettings } from '../neuron/settings.ts';
 import { contentHash, shortId } from '../util/hashes.ts';
 import { TOOL_VERSION } from '../util/version.ts';
 import { solveCapacityBits, type FixedAreaBuffer } from './fixed-area.ts';
-import { isNetworkKey, isTechKey, setPath, type SweepValue } from './space.ts';
+import { BINARY_KEY, binaryLayerList, isNetworkKey, isTechKey, setPath, type SweepValue } from './space.ts';
 
 /** `--neuron lif|mlif`: the LIF-family network whose own trace the LIF twin replays (issue 15). */
 export interface NeuronSetting {
@@ -42,6 +42,8 @@ export interface NetworkSetting {
   quantization: Required<QuantSpec> | null;
   /** Set with --neuron lif|mlif only (so other points keep their ids). */
   neuron?: NeuronSetting;
+  /** Weight layers binarised before the run (--sweep binary_layers=...); absent: none forced. */
+  binaryLayers?: string[];
 }
 
 export interface DesignPoint {
@@ -85,8 +87,11 @@ export function makePoint(base: PointBase, values: Record<string, SweepValue>, w
   let accelerator = base.accelerator;
   let node = base.node;
   let voltageV = base.voltageV;
+  let binaryLayers: string[] | undefined;
   for (const [key, v] of Object.entries(values)) {
-    if (isNetworkKey(key)) {
+    if (key === BINARY_KEY) {
+      binaryLayers = binaryLayerList(v);
+    } else if (isNetworkKey(key)) {
       (settings as unknown as Record<string, SweepValue>)[key] = v;
     } else if (isTechKey(key)) {
       if (key === 'node') node = Number(v);
@@ -106,7 +111,7 @@ export function makePoint(base: PointBase, values: Record<string, SweepValue>, w
   // Fails here, before any work, when a point's accelerator is not a valid file.
   const accel = parseAccelerator(accelerator, at);
   const quantization = base.quantize ? { weightBits: accel.weightBits, activationBits: accel.activationBits } : null;
-  const network: NetworkSetting = { ...base.network, settings, quantization };
+  const network: NetworkSetting = { ...base.network, settings, quantization, ...(binaryLayers && binaryLayers.length > 0 ? { binaryLayers } : {}) };
   const networkKey = contentHash(network);
   const id = shortId(contentHash({ network, accelerator, node, voltageV: voltageV ?? null, tool: TOOL_VERSION }));
   return { id, values, network, networkKey, accelerator, acceleratorName: base.acceleratorName, node, voltageV, ...(fixedArea ? { fixedArea } : {}) };

@@ -19,6 +19,19 @@ export interface Axis {
  */
 export const NETWORK_KEYS = ['timesteps', 'vth0', 'tau', 'schedule'] as const;
 export type NetworkKey = (typeof NETWORK_KEYS)[number];
+/**
+ * Which weight layers are binary (ALBSNN, +-alpha per output channel, 1-bit storage): a network key,
+ * since binarising changes the spikes. Values name layers joined by '+', or 'none':
+ * `--sweep binary_layers=none,fc,conv2+fc`.
+ */
+export const BINARY_KEY = 'binary_layers';
+
+/** 'conv2+fc' -> ['conv2', 'fc']; 'none' -> []. */
+export function binaryLayerList(v: SweepValue): string[] {
+  const s = String(v).trim();
+  return s === 'none' || s === '' ? [] : s.split('+').map((x) => x.trim()).filter(Boolean);
+}
+
 /** Technology settings. */
 export const TECH_KEYS = ['node', 'voltage'] as const;
 export type TechKey = (typeof TECH_KEYS)[number];
@@ -95,6 +108,9 @@ function validateAxis(a: Axis): void {
         break;
       case 'node':
         if (typeof v !== 'number' || !(v > 0)) bad(`nodes are sizes in nm, got ${String(v)}`);
+        break;
+      case BINARY_KEY:
+        if (typeof v !== 'string') bad(`values are layer names joined by '+', or none; got ${String(v)}`);
         break;
       case 'schedule':
         if (!SCHEDULE_KINDS.includes(v as ScheduleKind)) bad(`schedules are ${SCHEDULE_KINDS.join(', ')}, got ${String(v)}`);

@@ -43,6 +43,7 @@ export function ensureTrace(recipe: TraceRecipe, key: string, network: NetworkSe
   const run = profileNetwork(model.graph, model.weights, images, {
     settings: network.settings, batch: recipe.batch, traceImages: images.shape[0], spikingClassifier: recipe.spikingClassifier,
     ...(network.quantization ? { quantization: network.quantization } : {}),
+    ...(network.binaryLayers ? { binaryLayers: network.binaryLayers } : {}),
   });
   if (!run.trace) throw new Error('no spike trace was recorded');
   const energy = paperEnergy(run.counts, recipe.preset);

@@ -44,7 +44,24 @@ export function summarise(layer: SpikeTraceLayer, image: number, timesteps: numb
   let off = image * n;
   if (codes.length < off + n) throw new RangeError(`trace layer ${layer.layer}: codes has ${codes.length} entries, need ${off + n} for image ${image}`);
   const mask = timesteps >= 32 ? 0xffffffff : (2 ** timesteps) - 1;
-  for (let h = 0; h < inH; h++) {
+  const counts = layer.eventCounts;
+  if (counts) {
+    // Event input: every event is one synaptic event (counts per neuron and step, step fastest).
+    const T = counts.length / (codes.length || 1);
+    for (let h = 0; h < inH; h++) {
+      for (let w = 0; w < inW; w++) {
+        const cls = colReach[w];
+        for (let c = 0; c < inC; c++, off++) {
+          for (let t = 0; t < timesteps && t < T; t++) {
+            const k = counts[off * T + t];
+            hist[(t * inH + h) * K + cls] += k;
+            perStep[t] += k;
+          }
+        }
+      }
+    }
+  }
+  for (let h = 0; h < inH && !counts; h++) {
     for (let w = 0; w < inW; w++) {
       const cls = colReach[w];
       for (let c = 0; c < inC; c++) {

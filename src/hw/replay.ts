@@ -134,8 +134,18 @@ function finishLayer(l: AnyLayerSim, images: number, accel: Accelerator, clockHz
  * replayed batch loads them from DRAM (DESIGN.md 5.1, reuse).
  */
 export function weightsFitOnChip(layers: readonly LayerGeometry[], spiking: ReadonlySet<string>, accel: Accelerator, wordBits: number, copies: number): boolean {
-  const bits = layers.reduce((s, g) => s + g.kernelH * g.kernelW * g.inC * g.outC * wordBits * (spiking.has(g.layer) ? copies : 1), 0);
+  // A binary layer (weightBits 1) holds one bit per weight; its alpha words are negligible here.
+  const bits = layers.reduce((s, g) => s + g.kernelH * g.kernelW * g.inC * g.outC * (g.weightBits ?? wordBits) * (spiking.has(g.layer) ? copies : 1), 0);
   return bits <= accel.buffers.weight_buffer.capacityBits;
+}
+
+/**
+ * The accelerator as one layer sees it: a binary layer (weightBits 1) stores, loads and reads one bit
+ * per weight, and its AC is an add or subtract of the unit weight (alpha applied with the CAB multiply).
+ * The ANN twin keeps the full weight width: it is the full-precision ANN baseline.
+ */
+function layerAccel(accel: Accelerator, g: LayerGeometry): Accelerator {
+  return g.weightBits === undefined || g.weightBits === accel.weightBits ? accel : { ...accel, weightBits: g.weightBits };
 }
 
 /** The trace's layers in execution order, checked. */
@@ -172,18 +182,20 @@ export function replay(trace: SpikeTrace, accel: Accelerator, tech: Tech, option
       const sl = spiking.get(name);
       let r: LayerSim;
       if (sl) {
-        const runEncoder = !encodersRun.has(sl.encoder);
+        // An event-camera input layer has no encoder: the sensor delivers its events.
+        const runEncoder = !encodersRun.has(sl.encoder) && sl.eventCounts === undefined;
         encodersRun.add(sl.encoder);
         const summaryIn = spikeSummary(sl, img, T);
-        r = simulateStcbLayer(sl, summaryIn, { accel, clockHz, timesteps: T, schedule: trace.schedule, runEncoder, inputFromDram: idx === 0, weightsOnChip });
+        r = simulateStcbLayer(sl, summaryIn, { accel: layerAccel(accel, sl), clockHz, timesteps: T, schedule: trace.schedule, runEncoder, inputFromDram: idx === 0, weightsOnChip });
         if (wantLif) {
           const src = lifSources.get(name) ?? { kind: 'rate' };
           const outputSpikes = lifOutputSpikes(sl, summaryIn, src, src.kind === 'consumer' ? spikeSummary(src.layer, img, T) : undefined);
-          const lif = simulateLifLayer(sl, summaryIn, { accel, spec: lifSpec, clockHz, timesteps: T, outputSpikes, inputFromDram: idx === 0, weightsOnChip: i > 0 && twinResident });
+          const lif = simulateLifLayer(sl, summaryIn, { accel: layerAccel(accel, sl), spec: lifSpec, clockHz, timesteps: T, outputSpikes, inputFromDram: idx === 0, weightsOnChip: i > 0 && twinResident });
           lifSums.set(name, accumulate(lifSums.get(name), lif));
         }
       } else {
-        r = simulateMacLayer(macs.get(name) as LayerGeometry, { accel, clockHz, lanes: accel.cabLanes, component: 'cab', multiplyAction: 'mac_multiply', addAction: 'mac_add', inputFromDram: idx === 0, weightsOnChip });
+        const g = macs.get(name) as LayerGeometry;
+        r = simulateMacLayer(g, { accel: layerAccel(accel, g), clockHz, lanes: accel.cabLanes, component: 'cab', multiplyAction: 'mac_multiply', addAction: 'mac_add', inputFromDram: idx === 0, weightsOnChip });
       }
       sums.set(name, accumulate(sums.get(name), r));
     });

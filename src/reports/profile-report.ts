@@ -106,6 +106,10 @@ export interface ProfileSummary {
   };
   /** NeuroBench-compatible metrics (details and definitions in neurobench.json). */
   neurobench?: NeuroBenchHeadline;
+  /** Weight storage on the accelerator (binary layers at 1 bit + alpha per channel) against all at full width. */
+  weightStorage?: { bits: number; fullPrecisionBits: number; saving: number; binaryLayers: string[]; layers: { layer: string; weightBits: number; bits: number; fullPrecisionBits: number }[] };
+  /** Event-camera input: how the events were compressed into time steps. */
+  events?: { timesteps: number; windowUs: number; frameUs: number; compressionRatio: number; kernel: number[]; cabCoefficients: number[]; dropped: number };
 }
 
 export const UNTRAINED_WARNING =

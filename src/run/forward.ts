@@ -25,6 +25,8 @@ export interface RunOptions {
   activationBits?: number;
   /** Download the input values of these nodes (NeuroBench's effective MACs need the zeros of MAC layers' inputs). */
   recordInputs?: ReadonlySet<string>;
+  /** STEB nodes fed by an event camera: their value passes unchanged and their spikes come from the events. */
+  eventEncoders?: ReadonlySet<string>;
 }
 
 export interface BatchRun {
@@ -83,6 +85,7 @@ function apply(n: LayerNode, ins: tf.Tensor[], w: NetworkWeights, opts: RunOptio
     case 'relu':
       return tf.relu(x);
     case 'steb': {
+      if (opts.eventEncoders?.has(n.name)) return tf.clone(x);
       const v = thresholds(opts.settings);
       const words = opts.activationBits === undefined ? (x.dataSync() as Float32Array)
         : quantizeActivations(Float32Array.from(x.dataSync() as Float32Array), v.reduce((a, b) => a + b, 0), opts.activationBits);

@@ -11,6 +11,27 @@ export interface ImageSet {
   labels?: Int32Array;
   /** Where the images came from, for the report. */
   origin: string;
+  /** Event-camera samples: the images are their CAB-folded currents, these their events per step. */
+  events?: EventCurrents;
+}
+
+/** Events of an image set compressed into time steps (src/run/event-input.ts builds them). */
+export interface EventCurrents {
+  /** The steb node the events stand for (model/event-input.ts EVENT_ENCODER). */
+  encoder: string;
+  /** Events per image, input neuron (NHWC, C = polarity) and step, step fastest. */
+  counts: Uint16Array;
+  timesteps: number;
+  /** Length of the window cut into the steps, and of one base frame, microseconds. */
+  windowUs: number;
+  frameUs: number;
+  /** Base frames per step (window / frame / T). */
+  compressionRatio: number;
+  /** Synaptic convolution kernel over adjacent steps, and the CAB coefficients it folds into. */
+  kernel: number[];
+  coefficients: number[];
+  /** Events dropped because they fell outside the window. */
+  dropped: number;
 }
 
 /** Uniform [0, 1) pixels, the value range of normalised image data; reproducible from the seed. */

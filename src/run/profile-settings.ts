@@ -42,6 +42,8 @@ export interface ProfileFlags extends InputFlags, StcbSettings {
   lif?: Partial<LifSettings>;
   /** --scalesim: FC rows as dense MAC layers ('mac', the default) or STCB layers. */
   fcRows?: 'mac' | 'stcb';
+  /** Weight layers to binarise (+-alpha per output channel, 1-bit storage) before the run. */
+  binaryLayers?: string[];
 }
 
 /** The flags that define a run's numbers (output and display flags left out). */

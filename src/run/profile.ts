@@ -8,7 +8,8 @@ import { inferShapes, type ShapeMap } from '../model/shapes.ts';
 import { spikingLayers, toStcsnn, type StcsnnOptions } from '../model/stcsnn.ts';
 import { type NetworkWeights } from '../model/weights.ts';
 import { countNetwork } from '../counts/layer-counts.ts';
-import { spikeStats, type SpikeStats } from '../counts/spikes.ts';
+import { eventStats, spikeStats, type SpikeStats } from '../counts/spikes.ts';
+import { withEventInput } from '../model/event-input.ts';
 import type { NetworkCounts } from '../counts/types.ts';
 import { layerGeometry, spikeLayerGeometry } from '../trace/geometry.ts';
 import type { SpikeTrace } from '../trace/types.ts';
@@ -19,6 +20,7 @@ import { checkBits, type QuantSpec } from '../stcb/quantize.ts';
 import { disposeQuantized, quantizeNetworkWeights } from '../model/quantize.ts';
 import { NeuroBenchCollector } from './neurobench-run.ts';
 import type { NeuroBenchMetrics } from '../counts/neurobench.ts';
+import { binarizeNetworkWeights, binaryLayersOf } from '../model/binarize.ts';
 
 export interface ProfileOptions extends StcsnnOptions {
   settings: StcbSettings;
@@ -28,6 +30,11 @@ export interface ProfileOptions extends StcsnnOptions {
   traceImages: number;
   /** Word widths of the hardware the network runs on (weights and encoder inputs quantised); absent: float32. */
   quantization?: QuantSpec;
+  /**
+   * Weight layers to binarise before the run (+-mean|W| per output channel). Layers whose given
+   * kernels are already binary (a train-binary model) are 1-bit layers either way.
+   */
+  binaryLayers?: readonly string[];
   onBatch?: (done: number, total: number) => void;
 }
 
@@ -54,24 +61,33 @@ export function profileNetwork(model: Graph, givenWeights: NetworkWeights, input
   validateSettings(opts.settings);
   const q = opts.quantization ?? {};
   if (q.activationBits !== undefined) checkBits(q.activationBits, 'activation width');
-  const weights = q.weightBits === undefined ? givenWeights : quantizeNetworkWeights(givenWeights, q.weightBits);
+  const forced = opts.binaryLayers ?? [];
+  const binarised = forced.length > 0 ? binarizeNetworkWeights(givenWeights, forced) : givenWeights;
+  const binary = new Set([...forced, ...binaryLayersOf(givenWeights)]);
+  const weights = q.weightBits === undefined ? binarised : quantizeNetworkWeights(binarised, q.weightBits);
   try {
-    return runProfile(model, weights, input, opts);
+    return runProfile(model, weights, input, opts, binary);
   } finally {
-    if (weights !== givenWeights) disposeQuantized(weights, givenWeights);
+    if (weights !== binarised) disposeQuantized(weights, binarised);
+    if (binarised !== givenWeights) disposeQuantized(binarised, givenWeights);
   }
 }
 
-function runProfile(model: Graph, weights: NetworkWeights, input: ImageSet, opts: ProfileOptions): ProfileRun {
+function runProfile(model: Graph, weights: NetworkWeights, input: ImageSet, opts: ProfileOptions, binary: ReadonlySet<string>): ProfileRun {
+  const bits = <G extends { layer: string }>(g: G): G => (binary.has(g.layer) ? { ...g, weightBits: 1 } : g);
   if (!Number.isInteger(opts.batch) || opts.batch < 1) throw new RangeError(`batch must be a positive integer, got ${opts.batch}`);
   const start = performance.now();
-  const graph = toStcsnn(model, opts);
+  const ev = input.events;
+  // Event input: the first layer reads the sensor's events instead of being a MAC layer on pixels.
+  const graph = ev ? withEventInput(toStcsnn(model, opts)) : toStcsnn(model, opts);
+  if (ev && ev.timesteps !== opts.settings.timesteps) throw new Error(`events were compressed into ${ev.timesteps} steps but the network runs T = ${opts.settings.timesteps}`);
+  const eventEncoders = new Set(ev ? [ev.encoder] : []);
   const shapes = inferShapes(graph);
   const nodes = nodeByName(graph);
   const spiking = [...spikingLayers(graph)].map((name) => {
     const node = nodes.get(name);
     if (!node || !isWeightNode(node)) throw new Error(`"${name}" is not a weight layer`);
-    return spikeLayerGeometry(graph, shapes, node);
+    return bits(spikeLayerGeometry(graph, shapes, node));
   });
   const T = opts.settings.timesteps;
   const [n, h, w, c] = input.shape;
@@ -85,7 +101,8 @@ function runProfile(model: Graph, weights: NetworkWeights, input: ImageSet, opts
     const count = Math.min(opts.batch, n - first);
     const x = tf.tensor4d(input.images.subarray(first * per, (first + count) * per), [count, h, w, c]);
     // Untrained weights: batch-norm statistics come from the first batch and are then fixed.
-    const run = forwardBatch(graph, shapes, weights, x, { settings: opts.settings, calibrateBatchNorm: !weights.trained, activationBits: opts.quantization?.activationBits, recordInputs: bench.macLayerNames });
+    const run = forwardBatch(graph, shapes, weights, x, { settings: opts.settings, calibrateBatchNorm: !weights.trained, activationBits: opts.quantization?.activationBits, recordInputs: bench.macLayerNames, eventEncoders });
+    if (ev) run.codes.set(ev.encoder, eventCodes(ev.counts, first * per, count * per, T));
     bench.addBatch(run.codes, run.inputs, count);
     x.dispose();
     if (input.labels) {
@@ -96,7 +113,9 @@ function runProfile(model: Graph, weights: NetworkWeights, input: ImageSet, opts
     for (const geom of spiking) {
       const codes = run.codes.get(geom.encoder);
       if (!codes) throw new Error(`no spike codes recorded for ${geom.encoder}`);
-      const s = spikeStats(geom, codes, count, T);
+      const s = ev && geom.encoder === ev.encoder
+        ? eventStats(geom, ev.counts.subarray(first * per * T, (first + count) * per * T), count, T)
+        : spikeStats(geom, codes, count, T);
       const acc = stats.get(geom.layer);
       acc?.spikes.push(...s.spikes);
       acc?.acs.push(...s.acs);
@@ -111,7 +130,7 @@ function runProfile(model: Graph, weights: NetworkWeights, input: ImageSet, opts
   }
 
   const count = (images: number, s: Map<string, SpikeStats>): NetworkCounts =>
-    countNetwork({ graph, shapes, timesteps: T, schedule: opts.settings.schedule, images, stats: s });
+    countNetwork({ graph, shapes, timesteps: T, schedule: opts.settings.schedule, images, stats: s, eventEncoders });
   const counts = count(n, stats);
   const traced = Math.min(n, opts.traceImages);
   const firstImages = (k: number): Map<string, SpikeStats> =>
@@ -124,9 +143,12 @@ function runProfile(model: Graph, weights: NetworkWeights, input: ImageSet, opts
       timesteps: T,
       schedule: opts.settings.schedule,
       thresholds: [...thresholds(opts.settings)],
-      layers: spiking.map((geom) => ({ ...geom, codes: concat(traceCodes.get(geom.encoder) ?? []) })),
+      layers: spiking.map((geom) => ({
+        ...geom, codes: concat(traceCodes.get(geom.encoder) ?? []),
+        ...(ev && geom.encoder === ev.encoder ? { eventCounts: ev.counts.slice(0, traced * per * T) } : {}),
+      })),
       macLayers: graph.nodes.filter(isWeightNode).filter((node) => !stats.has(node.name))
-        .map((node) => layerGeometry(graph, shapes, node)),
+        .map((node) => bits(layerGeometry(graph, shapes, node))),
       order: graph.nodes.filter(isWeightNode).map((node) => node.name),
     }
     : undefined;
@@ -136,6 +158,17 @@ function runProfile(model: Graph, weights: NetworkWeights, input: ImageSet, opts
     neurobench: bench.metrics(counts, input.labels ? correct / n : undefined),
     elapsedMs: performance.now() - start,
   };
+}
+
+/** Binary step codes (bit t-1: any event at step t) of neurons [from, from + n) from event counts (step fastest). */
+function eventCodes(counts: Uint16Array, from: number, n: number, T: number): Int32Array {
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let code = 0;
+    for (let t = 0; t < T; t++) if (counts[(from + i) * T + t] > 0) code |= 1 << t;
+    codes[i] = code;
+  }
+  return codes;
 }
 
 function concat(parts: Uint32Array[]): Uint32Array {

@@ -21,7 +21,10 @@ interface TraceHeader extends Omit<SpikeTrace, 'layers'> {
 export function encodeTrace(trace: SpikeTrace): Buffer {
   const header: TraceHeader = {
     ...trace,
-    layers: trace.layers.map(({ codes, levelPlanes, ...rest }) => ({ ...rest, codeCount: codes.length, ...(levelPlanes ? { planeCount: levelPlanes.length } : {}) })),
+    layers: trace.layers.map(({ codes, levelPlanes, eventCounts, ...rest }) => {
+      if (eventCounts) throw new Error(`trace layer ${rest.layer} holds event-camera counts, which the trace store does not keep yet`);
+      return { ...rest, codeCount: codes.length, ...(levelPlanes ? { planeCount: levelPlanes.length } : {}) };
+    }),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const pad = (4 - ((MAGIC.length + 4 + json.length) % 4)) % 4;

@@ -29,6 +29,11 @@ export interface LayerGeometry {
   /** Whether a batch norm follows the layer (for STCBs it can be folded into the CAB multiplier). */
   batchNormAfter: boolean;
   hasBias: boolean;
+  /**
+   * Stored bits per weight when the layer is binary (1: +-alpha per output channel, ALBSNN);
+   * absent: the accelerator's weight width. The replay reads and loads weights at this width.
+   */
+  weightBits?: number;
 }
 
 /** A spiking layer: STEB -> synapse (additions only) -> CAB. */
@@ -46,6 +51,14 @@ export interface SpikeTraceLayer extends SpikeLayerGeometry {
    * bit (t - 1) is s(t). Uint32Array so T up to 31 fits.
    */
   codes: Uint32Array;
+  /**
+   * Event-camera input layer only: events per input neuron, image and step, length
+   * images * inH * inW * inC * T (step fastest). Several events of one neuron in one step are
+   * separate synaptic events (each costs its fan-out of ACs), which a binary code cannot hold; when
+   * present, spike counts are read from here and `codes` marks only which steps had any event.
+   * The layer has no encoder: the sensor delivers the events (src/stcb/synaptic.ts).
+   */
+  eventCounts?: Uint16Array;
   /**
    * Multi-threshold LIF traces only: the spike levels as bit planes, plane b (same layout as `codes`)
    * holding bit b of each (neuron, step) level. `codes` is then the event mask (level > 0).

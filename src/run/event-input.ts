@@ -1,0 +1,78 @@
+/**
+ * Event samples -> the image set a network run takes: per sample the events per (y, x, polarity) and
+ * time step (spatio-temporal compression, src/stcb/synaptic.ts) and, as the "image", the CAB-folded
+ * current sum_t c(t) E_t that the first layer's linear synapse + CAB turn into its output.
+ */
+import type { EventSample } from '../data/event-files.ts';
+import { sensorSize } from '../data/events.ts';
+import { EVENT_ENCODER } from '../model/event-input.ts';
+import { checkKernel, foldedCabCoefficients, stepOf, stepsForRatio } from '../stcb/synaptic.ts';
+import type { ImageSet } from './inputs.ts';
+
+export interface EventInputOptions {
+  /** Sensor size (--input-shape H,W,2); default: the files' own, else the smallest holding every event. */
+  sensor?: { width: number; height: number };
+  /** Time steps T (used when no compression ratio is given). */
+  timesteps: number;
+  /** Base frames merged per step; when given, T = ceil(window / (frameUs * ratio)). */
+  compressionRatio?: number;
+  /** Base frame length, microseconds (default 1000). */
+  frameUs?: number;
+  /** Window cut into the steps, microseconds from each sample's first event (default: the longest sample). */
+  windowUs?: number;
+  /** Synaptic convolution kernel over adjacent steps (default [1]: none). */
+  kernel?: number[];
+}
+
+/** Largest counts array built at once (elements); beyond it, profile fewer samples. */
+const MAX_COUNT_ELEMENTS = 1 << 28;
+
+export function eventImageSet(samples: readonly EventSample[], o: EventInputOptions): ImageSet {
+  if (samples.length === 0) throw new Error('no event samples');
+  const sizes = samples.map((s) => sensorSize(s.events, s.file, o.sensor));
+  const width = Math.max(...sizes.map((s) => s.width));
+  const height = Math.max(...sizes.map((s) => s.height));
+  const starts = samples.map((s) => (s.events.tUs.length > 0 ? s.events.tUs.reduce((a, b) => Math.min(a, b), Infinity) : 0));
+  const longest = samples.reduce((m, s, i) => Math.max(m, s.events.tUs.reduce((a, b) => Math.max(a, b), starts[i]) - starts[i] + 1), 1);
+  const windowUs = o.windowUs ?? longest;
+  const frameUs = o.frameUs ?? 1000;
+  const T = o.compressionRatio !== undefined ? stepsForRatio(windowUs, frameUs, o.compressionRatio) : o.timesteps;
+  const kernel = o.kernel ?? [1];
+  checkKernel(kernel);
+  const perImage = height * width * 2;
+  if (samples.length * perImage * T > MAX_COUNT_ELEMENTS) {
+    throw new Error(`${samples.length} samples of ${height}x${width}x2 inputs x ${T} steps exceed ${MAX_COUNT_ELEMENTS} counters; profile fewer samples (--images)`);
+  }
+  const counts = new Uint16Array(samples.length * perImage * T);
+  let dropped = 0;
+  samples.forEach((s, b) => {
+    const e = s.events;
+    for (let i = 0; i < e.x.length; i++) {
+      const rel = e.tUs[i] - starts[b];
+      if (rel >= windowUs) {
+        dropped++;
+        continue;
+      }
+      const at = ((b * perImage + (e.y[i] * width + e.x[i]) * 2 + e.p[i]) * T) + stepOf(rel, windowUs, T);
+      if (counts[at] < 0xffff) counts[at]++;
+    }
+  });
+  // Each event is one unit of synaptic charge: step weights 1, smoothed by the kernel (folded).
+  const coefficients = foldedCabCoefficients(new Array<number>(T).fill(1), kernel);
+  const images = new Float32Array(samples.length * perImage);
+  for (let n = 0; n < images.length; n++) {
+    let v = 0;
+    for (let t = 0; t < T; t++) v += coefficients[t] * counts[n * T + t];
+    images[n] = v;
+  }
+  const labelled = samples.every((s) => s.label !== undefined);
+  const ratio = windowUs / frameUs / T;
+  const where = samples.length === 1 ? samples[0].file : `${samples.length} event files from ${samples[0].file}`;
+  return {
+    images,
+    shape: [samples.length, height, width, 2],
+    ...(labelled ? { labels: Int32Array.from(samples.map((s) => s.label ?? -1)) } : {}),
+    origin: `${where} (events, ${height}x${width}x2 sensor, ${T} steps of ${(windowUs / T / 1000).toFixed(2)} ms, compression ratio ${ratio.toFixed(2)} of ${frameUs} us frames${dropped > 0 ? `, ${dropped} events past the window dropped` : ''})`,
+    events: { encoder: EVENT_ENCODER, counts, timesteps: T, windowUs, frameUs, compressionRatio: ratio, kernel: [...kernel], coefficients, dropped },
+  };
+}
