@@ -123,7 +123,8 @@ async function sweepCharts(out: string, axes: readonly Axis[], r: DseOutcome): P
   // --fixed-area: the solved capacity is part of what tells the points apart.
   const fixed = r.points[0]?.fixedArea?.buffer;
   const label = (x: string[]): string => [
-    ...axes.map((a) => `${SHORT_NAMES[a.key] ?? a.key}=${at(x, a.key)}`),
+    // Every sweep in the folder names its points by its own axes: empty cells belong to another sweep's.
+    ...r.folderAxes.filter((a) => at(x, a.key) !== '').map((a) => `${SHORT_NAMES[a.key] ?? a.key}=${at(x, a.key)}`),
     ...(fixed ? [`${fixed}=${(Number(at(x, `${fixed}_capacity_bits`)) / 8192).toFixed(0)} KiB`] : []),
   ].join(' ');
   const accuracyKnown = data.every((x) => at(x, 'accuracy') !== '');
@@ -145,7 +146,7 @@ async function sweepCharts(out: string, axes: readonly Axis[], r: DseOutcome): P
   written.push('charts/pareto.png');
   const others = axes.filter((a) => a.key !== 'timesteps');
   if (axes.some((a) => a.key === 'timesteps')) {
-    await writeChart(join(out, 'charts'), 'energy-vs-timesteps', energyVsTimestepsChart(data.map((x) => ({
+    await writeChart(join(out, 'charts'), 'energy-vs-timesteps', energyVsTimestepsChart(data.filter((x) => at(x, 'timesteps') !== '').map((x) => ({
       timesteps: Number(at(x, 'timesteps')),
       series: others.length > 0 ? others.map((a) => `${a.key}=${at(x, a.key)}`).join(' ') : 'hardware',
       energyPJ: Number(at(x, 'energy_pJ')),

@@ -98,6 +98,8 @@ export interface DseOutcome {
   /** What the front optimises (dse.csv headers). */
   objectives: Objective[];
   constraints: Constraint[];
+  /** The axes of every sweep run into the folder (dse.csv's axis columns; a row's cell is empty under an axis its sweep lacked). */
+  folderAxes: Axis[];
 }
 
 /** Objectives and constraints resolved against the sweep's columns, so a typo fails before any work. */
@@ -172,7 +174,8 @@ export async function runDse(o: DseOptions): Promise<DseOutcome> {
     // Every sweep into this folder, so the columns (and a typo in an objective) are known before any work.
     const sweeps = store.sweeps();
     const derived = o.fixedArea === undefined ? undefined : { buffer: fixedAreaBuffer(o.fixedArea).buffer };
-    const columns = dseColumns(unionAxes(sweeps), derived);
+    const folderAxes = unionAxes(sweeps);
+    const columns = dseColumns(folderAxes, derived);
     const headers = columns.map((c) => csvHeader(c));
     const { objectives, constraints } = selection(o, numericHeaders(columns), headers, plan.labelled);
 
@@ -223,7 +226,7 @@ export async function runDse(o: DseOptions): Promise<DseOutcome> {
     const complete = points.every((p) => done.has(p.id));
     const base = {
       points, refused: plan.refused, ...(plan.areaBudgetMm2 !== undefined ? { areaBudgetMm2: plan.areaBudgetMm2 } : {}),
-      evaluated, failed, storeFile, dseFile, rows: listed.length, objectives, constraints,
+      evaluated, failed, storeFile, dseFile, rows: listed.length, objectives, constraints, folderAxes,
     };
     if (!complete) return { ...base, complete, front: [], feasible: [] };
     const paretoFile = join(o.out, 'pareto.csv');

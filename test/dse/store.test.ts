@@ -61,6 +61,8 @@ test('a different sweep into a DSE folder adds its rows; the earlier rows stay a
   }
   t.is(rows[3]['acArray.lanes'], '64');
   t.is(rows[3].timesteps, '');
+  // The outcome names the axes of both sweeps, in order of first appearance (charts label points by them).
+  t.deepEqual(b.folderAxes.map((x) => [x.key, x.values]), [['timesteps', [2, 4]], ['acArray.lanes', [16, 64, 256]]]);
   // Running the first sweep again computes nothing and keeps the second sweep's rows.
   const again = await runDse(smallnetSweep(both, ['timesteps=2,4']));
   t.is(again.evaluated, 0);
