@@ -160,7 +160,7 @@ function runProfile(model: Graph, weights: NetworkWeights, input: ImageSet, opts
   };
 }
 
-/** Binary step codes (bit t-1: any event at step t) of neurons [from, from + n) from event counts (step fastest). */
+/** Binary step codes (bit t-1 set when step t had an event) of neurons [from, from + n) from event counts (step fastest). */
 function eventCodes(counts: Uint16Array, from: number, n: number, T: number): Int32Array {
   const codes = new Int32Array(n);
   for (let i = 0; i < n; i++) {
