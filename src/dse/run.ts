@@ -9,7 +9,7 @@
  * into the folder (oldest sweep first, each in point order), so an interrupted-and-resumed sweep
  * leaves the same file as an uninterrupted one, and a different sweep adds its rows.
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
@@ -30,6 +30,7 @@ import { ResultStore, type FailedPoint } from './store.ts';
 import { ensureLifTrace, ensureTrace, type TraceRecipe } from './traces.ts';
 import type { WorkerTask } from './worker.ts';
 import { WORKER_URL } from './worker-url.ts';
+import { writeFileAtomic } from '../util/output-dir.ts';
 
 /** Progress of a sweep: points with a result (including earlier runs'), of `total`. */
 export interface DseProgress {
@@ -221,7 +222,7 @@ export async function runDse(o: DseOptions): Promise<DseOutcome> {
     // Feasibility is recomputed, so a sweep resumed with other constraints marks every row by the current ones.
     const chosen = selectFront(header, lines, objectives, constraints);
     const dseFile = join(o.out, 'dse.csv');
-    writeAtomic(dseFile, [header, ...chosen.lines].join('\n') + '\n');
+    writeFileAtomic(dseFile, [header, ...chosen.lines].join('\n') + '\n');
     const failed = store.failed(ids);
     const complete = points.every((p) => done.has(p.id));
     const base = {
@@ -230,7 +231,7 @@ export async function runDse(o: DseOptions): Promise<DseOutcome> {
     };
     if (!complete) return { ...base, complete, front: [], feasible: [] };
     const paretoFile = join(o.out, 'pareto.csv');
-    writeAtomic(paretoFile, [header, ...chosen.front.map((i) => chosen.lines[i])].join('\n') + '\n');
+    writeFileAtomic(paretoFile, [header, ...chosen.front.map((i) => chosen.lines[i])].join('\n') + '\n');
     return {
       ...base, complete, paretoFile,
       front: chosen.front.map((i) => listed[i]),
@@ -241,11 +242,5 @@ export async function runDse(o: DseOptions): Promise<DseOutcome> {
   }
 }
 
-/** Temporary file + rename: a reader (or a kill) never sees half a CSV. */
-function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
 
 export const defaultWorkers = (): number => Math.max(1, availableParallelism());

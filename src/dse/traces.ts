@@ -5,7 +5,7 @@
  * that record the same key concurrently write the same bytes; each file is written to a temporary
  * name and renamed into place, so a reader never sees half a file.
  */
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { paperEnergy, type PaperPreset } from '../energy/paper.ts';
 import { profileNetwork } from '../run/profile.ts';
@@ -16,6 +16,7 @@ import { sha256 } from '../util/hashes.ts';
 import type { NetworkFacts } from './evaluate.ts';
 import type { NetworkSetting } from './point.ts';
 import { findTrace, type RecordedTrace } from './trace-lookup.ts';
+import { writeFileAtomic } from '../util/output-dir.ts';
 
 /** What recording a trace needs besides the network setting (plain JSON: it travels in queue jobs). */
 export interface TraceRecipe {
@@ -58,9 +59,7 @@ export function ensureTrace(recipe: TraceRecipe, key: string, network: NetworkSe
   };
   saveTrace(dir, key, run.trace);
   // Facts last: a trace without its facts file is recorded again.
-  const tmp = `${factsFile}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(facts, null, 2) + '\n');
-  renameSync(tmp, factsFile);
+  writeFileAtomic(factsFile, JSON.stringify(facts, null, 2) + '\n');
   return { file, facts };
 }
 

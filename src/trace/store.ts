@@ -7,9 +7,10 @@
  * spike codes as uint32 in layer order (a multi-threshold LIF layer's level planes follow its codes,
  * `planeCount` of them, each as long as the codes).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SpikeTrace, SpikeTraceLayer } from './types.ts';
+import { writeFileAtomic } from '../util/output-dir.ts';
 
 const MAGIC = 'STCTRACE';
 
@@ -76,9 +77,7 @@ export function traceFile(dir: string, key: string): string {
 export function saveTrace(dir: string, key: string, trace: SpikeTrace): string {
   mkdirSync(dir, { recursive: true });
   const file = traceFile(dir, key);
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, encodeTrace(trace));
-  renameSync(tmp, file);
+  writeFileAtomic(file, encodeTrace(trace));
   return file;
 }
 

@@ -3,13 +3,14 @@
  * tfjs-node is needed. The files are the standard tfjs "layers-model" format: a model saved here
  * loads in tfjs-node or the browser and vice versa (single weights shard).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { registerStcsimLayers } from './layers.ts';
 import { confinedPath, readRegularFile, readTextFile } from '../util/paths.ts';
 import { UsageError } from '../util/errors.ts';
 import { registerLifLayers } from './lif-layers.ts';
+import { writeFileAtomic } from '../util/output-dir.ts';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -23,12 +24,6 @@ export function modelJsonPath(path: string): string {
   return path.endsWith('.json') ? path : join(path, MODEL_JSON);
 }
 
-/** Writes atomically (temp file + rename) so an interrupted checkpoint never leaves a torn file. */
-function writeAtomic(file: string, data: string | Uint8Array): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
-}
 
 function weightBytes(data: tf.io.WeightData | undefined): Uint8Array {
   if (data === undefined) return new Uint8Array(0);
@@ -47,7 +42,7 @@ export function fileSystemHandler(path: string): tf.io.IOHandler {
       const weights = weightBytes(artifacts.weightData);
       const weightsFile = join(dirname(jsonPath), WEIGHTS_BIN);
       // Weights first: a model.json never points at weights that are not fully written.
-      writeAtomic(weightsFile, weights);
+      writeFileAtomic(weightsFile, weights);
       const modelJson: tf.io.ModelJSON = {
         modelTopology: artifacts.modelTopology ?? {},
         format: artifacts.format ?? 'layers-model',
@@ -57,7 +52,7 @@ export function fileSystemHandler(path: string): tf.io.IOHandler {
       };
       if (artifacts.trainingConfig) modelJson.trainingConfig = artifacts.trainingConfig;
       if (artifacts.userDefinedMetadata) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
-      writeAtomic(jsonPath, JSON.stringify(modelJson));
+      writeFileAtomic(jsonPath, JSON.stringify(modelJson));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
 
@@ -171,8 +166,8 @@ export async function saveOptimizerState(optimizer: tf.Optimizer, dir: string): 
   const named = await optimizer.getWeights();
   const { data, specs } = await tf.io.encodeWeights(named);
   mkdirSync(dir, { recursive: true });
-  writeAtomic(join(dir, 'optimizer.bin'), weightBytes(data));
-  writeAtomic(join(dir, 'optimizer.json'), JSON.stringify({ className: optimizer.getClassName(), weights: specs }));
+  writeFileAtomic(join(dir, 'optimizer.bin'), weightBytes(data));
+  writeFileAtomic(join(dir, 'optimizer.json'), JSON.stringify({ className: optimizer.getClassName(), weights: specs }));
 }
 
 export async function loadOptimizerState(optimizer: tf.Optimizer, dir: string): Promise<boolean> {

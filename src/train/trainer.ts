@@ -9,13 +9,13 @@
  * so a resumed run follows the same schedule as an uninterrupted one.
  */
 import { prng } from '../util/random.ts';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import cliProgress from 'cli-progress';
 import { loadModel, loadOptimizerState, saveModel, saveOptimizerState } from './io.ts';
 import { UsageError } from '../util/errors.ts';
-import { lockOutput } from '../util/output-dir.ts';
+import { lockOutput, writeFileAtomic } from '../util/output-dir.ts';
 import { onlineStep } from './online.ts';
 
 export interface TrainData {
@@ -218,9 +218,7 @@ interface CheckpointState {
 
 /** Atomic (temp file + rename): a kill never leaves a torn train.json or state.json. */
 function writeJson(file: string, value: unknown): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(tmp, file);
+  writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 class Progress {
