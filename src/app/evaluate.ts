@@ -69,17 +69,16 @@ export async function evaluateModel(modelPath: string, o: EvaluateCommandOptions
   const result: EvaluateResult = { model: modelPath, dataset: o.dataset, backend, accuracy, images, files: [] };
   if (lif && o.timesteps) {
     hooks.onGridStart?.(o.timesteps.length);
-    result.grid = await lifGrid(model, test, o.timesteps, lif.settings.timesteps, hooks, o.markdown);
+    result.grid = await lifGrid(model, test, o.timesteps, lif.settings.timesteps, hooks);
   } else if (steb && (o.timesteps || o.vth0)) {
     const base = steb.settings;
     const ts = o.timesteps ?? [base.timesteps];
     const vs = o.vth0 ?? [base.vth0];
     hooks.onGridStart?.(ts.length * vs.length);
     const rows = await accuracyGrid(model, test, ts, vs, hooks.onGridRow);
-    const markdown = gridMarkdown(rows, base);
-    if (o.markdown) writeFileAtomic(o.markdown, markdown);
-    result.grid = { rows, markdown };
+    result.grid = { rows, markdown: gridMarkdown(rows, base) };
   }
+  if (o.markdown && result.grid) writeFileAtomic(o.markdown, result.grid.markdown);
   if (o.out !== undefined) await writeEvaluateReport(o.out, result, o.force);
   return result;
 }
@@ -94,7 +93,7 @@ async function writeEvaluateReport(target: string, r: EvaluateResult, force: boo
 }
 
 /** A LIF-family network's accuracy at other T (same weights; thresholds and leaks as learned). */
-async function lifGrid(model: Awaited<ReturnType<typeof loadModel>>, test: ReturnType<typeof loadDataset>, steps: number[], trainedT: number, hooks: EvaluateHooks, file?: string): Promise<{ rows: SweepRow[]; markdown: string }> {
+async function lifGrid(model: Awaited<ReturnType<typeof loadModel>>, test: ReturnType<typeof loadDataset>, steps: number[], trainedT: number, hooks: EvaluateHooks): Promise<{ rows: SweepRow[]; markdown: string }> {
   const rows: SweepRow[] = [];
   for (const T of steps) {
     const m = await withLifTimesteps(model, T);
@@ -105,6 +104,5 @@ async function lifGrid(model: Awaited<ReturnType<typeof loadModel>>, test: Retur
     hooks.onGridRow?.(row);
   }
   const markdown = ['| T | accuracy (%) |', '|---:|---:|', ...rows.map((r) => `| ${r.timesteps}${r.timesteps === trainedT ? ' (trained)' : ''} | ${(100 * r.accuracy).toFixed(2)} |`), ''].join('\n');
-  if (file) writeFileAtomic(file, markdown);
   return { rows, markdown };
 }

@@ -282,10 +282,12 @@ function lifSummary(l: LifWorkload): NonNullable<ProfileSummary['lif']> {
   return {
     neuron: l.neuron, weights: { origin: l.origin, trained: l.trained }, accuracy: l.accuracy, tracedImages: l.trace.images,
     spikesPerImage: l.spikesPerImage,
-    layers: Object.entries(g).map(([layer, grp]) => ({
-      layer, neurons: grp.neurons, fires: grp.fires,
-      spikesPerImage: grp.spikes.reduce((a, b) => a + b, 0) / Math.max(1, grp.spikes.length),
-      firingRate: grp.neurons > 0 ? grp.spikes.reduce((a, b) => a + b, 0) / Math.max(1, grp.spikes.length) / (grp.neurons * l.trace.timesteps) : 0,
-    })),
+    layers: Object.entries(g).map(([layer, grp]) => {
+      const spikesPerImage = grp.spikes.reduce((a, b) => a + b, 0) / Math.max(1, grp.spikes.length);
+      return {
+        layer, neurons: grp.neurons, fires: grp.fires, spikesPerImage,
+        firingRate: grp.neurons > 0 ? spikesPerImage / (grp.neurons * l.trace.timesteps) : 0,
+      };
+    }),
   };
 }
