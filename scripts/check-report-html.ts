@@ -22,6 +22,8 @@ export interface CheckOptions {
   windowWidth?: number;
   windowHeight?: number;
   timeoutMs?: number;
+  /** false: inspect the DOM only (one chromium run instead of two), e.g. for a page expected to fail. */
+  screenshot?: boolean;
 }
 
 export interface ReportCheckResult {
@@ -138,6 +140,7 @@ export async function checkReportHtml(htmlPath: string, screenshotPath: string, 
   problems.push(...inspected.problems);
 
   if (existsSync(shot)) rmSync(shot);
+  if (options.screenshot === false) return { ok: problems.length === 0, problems, declared: inspected.declared, sizes: inspected.sizes, screenshotPath: shot, screenshotBytes: 0 };
   await runChromium(bin, [`--screenshot=${shot}`, `--window-size=${width},${height}`, url], timeoutMs);
   let screenshotBytes = 0;
   if (!existsSync(shot)) {

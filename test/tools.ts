@@ -4,7 +4,7 @@
  * so a machine without the tool reports "skipped", never a pass that checked nothing.
  */
 import test, { type ExecutionContext } from 'ava';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { LATEX_PACKAGES } from '../src/reports/latex.ts';
 
@@ -36,3 +36,14 @@ export function findPdflatex(): string | undefined {
 
 export const PDFLATEX_MISSING = `pdflatex or a LaTeX package (${LATEX_PACKAGES.join(', ')}) not found (apt-get install -y texlive-latex-extra texlive-science)`;
 export const CHROMIUM_MISSING = 'chromium not found (apt-get install -y chromium, or set CHROMIUM_PATH)';
+
+/**
+ * Brings dist/ up to date for tests that run the compiled CLI as a process: `npm test` has just built
+ * it, so this is normally the build script's mtime check (milliseconds), not a second `tsc -b`
+ * (seconds of CPU per test file).
+ */
+export function ensureBuilt(): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    execFile(process.execPath, ['scripts/build-if-stale.mjs'], (err) => (err ? reject(err) : resolve()));
+  });
+}

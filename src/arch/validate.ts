@@ -2,13 +2,11 @@
  * JSON Schema validation of hardware-model files (ajv). Errors name the file, the JSON path and
  * what was expected, one line per problem, so a user can fix a file without reading the code.
  */
-import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { UsageError } from '../util/errors.ts';
 import { readRegularFile } from '../util/paths.ts';
-
-const Ajv = AjvModule.default;
+import * as compiled from './schema-validators.ts';
 
 /** Root of the shipped hardware models (hw-models/ beside src/). */
 export const HW_MODELS_DIR = fileURLToPath(new URL('../../hw-models/', import.meta.url));
@@ -17,16 +15,18 @@ export class HwModelError extends UsageError {
   override name = 'HwModelError';
 }
 
-const cache = new Map<string, ValidateFunction>();
+/**
+ * The schemas compiled ahead of time by ajv (scripts/gen-schema-validators.ts, `npm run docs`; a test
+ * fails while they are stale): compiling them here took 0.3-0.6 s of every run.
+ */
+const VALIDATORS: Readonly<Record<string, ValidateFunction>> = {
+  'accelerator.schema.json': compiled.accelerator as ValidateFunction,
+  'tech.schema.json': compiled.tech as ValidateFunction,
+};
 
 function validatorFor(schemaFile: string): ValidateFunction {
-  let v = cache.get(schemaFile);
-  if (!v) {
-    const schema: unknown = JSON.parse(fs.readFileSync(`${HW_MODELS_DIR}schema/${schemaFile}`, 'utf8'));
-    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-    v = ajv.compile(schema as object);
-    cache.set(schemaFile, v);
-  }
+  const v = VALIDATORS[schemaFile];
+  if (v === undefined) throw new Error(`no compiled validator for ${schemaFile}; add it to scripts/gen-schema-validators.ts`);
   return v;
 }
 

@@ -5,10 +5,15 @@
  * first member holding such an array; or members x, y, t, p holding one 1-D array each).
  * Timestamps in microseconds, as Tonic stores them. Sizes are checked before anything is allocated.
  */
-import { strToU8, unzipSync, zipSync } from 'fflate';
+import { createRequire } from 'node:module';
+import type * as Fflate from 'fflate';
 import { allocEvents, eventFileBytes, MAX_EVENT_FILE_BYTES, MAX_SENSOR_SIDE, type EventStream } from './events.ts';
 import { DataFormatError, readBytes } from './errors.ts';
 import { npyHeader } from './npy.ts';
+
+/** fflate is required on the first .npz, not by every command that can read events. */
+let fflateModule: typeof Fflate | undefined;
+const fflate = (): typeof Fflate => (fflateModule ??= createRequire(import.meta.url)('fflate') as typeof Fflate);
 
 interface FieldType { kind: string; bytes: number; le: boolean }
 interface Field extends FieldType { name: string; offset: number }
@@ -112,7 +117,7 @@ export function parseEventsNpz(buf: Uint8Array, file = '<buffer>'): EventStream 
   let declared = 0;
   try {
     // The filter sees each member's declared uncompressed size before it is inflated.
-    members = unzipSync(buf, {
+    members = fflate().unzipSync(buf, {
       filter: (f) => {
         declared += f.originalSize;
         if (declared > MAX_EVENT_FILE_BYTES) throw new DataFormatError(file, `members declare ${declared} bytes uncompressed, more than the ${MAX_EVENT_FILE_BYTES}-byte limit`);
@@ -165,7 +170,7 @@ export function encodeEventsNpy(e: EventStream): Uint8Array {
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
   const view = new DataView(out.buffer);
   view.setUint16(8, header.length, true);
-  out.set(strToU8(header), 10);
+  out.set(fflate().strToU8(header), 10);
   for (let i = 0, o = total; i < n; i++, o += 32) {
     view.setBigInt64(o, BigInt(e.x[i]), true);
     view.setBigInt64(o + 8, BigInt(e.y[i]), true);
@@ -177,5 +182,5 @@ export function encodeEventsNpy(e: EventStream): Uint8Array {
 
 /** A .npz archive with one member, events.npy (numpy's np.savez(file, events=arr)). */
 export function encodeEventsNpz(e: EventStream): Uint8Array {
-  return zipSync({ 'events.npy': encodeEventsNpy(e) }, { level: 6 });
+  return fflate().zipSync({ 'events.npy': encodeEventsNpy(e) }, { level: 6 });
 }

@@ -4,9 +4,8 @@
  * one bit per weight plus one alpha word per output channel, and its synaptic operation is an add
  * or a subtract of the spike's unit (alpha is applied once per output, with the CAB's multiply).
  */
-import * as tf from '@tensorflow/tfjs';
 import { quantizeWeightsPerChannel } from '../stcb/quantize.ts';
-import type { LayerParams, NetworkWeights } from './weights.ts';
+import { kernelFromValues, kernelValues, type LayerParams, type NetworkWeights } from './weights.ts';
 
 /** True when every channel (last axis) of `w` takes exactly two values +-a, a > 0 (no zeros). */
 export function isBinaryKernel(w: ArrayLike<number>, channels: number): boolean {
@@ -25,7 +24,7 @@ export function isBinaryKernel(w: ArrayLike<number>, channels: number): boolean 
 export function binaryLayersOf(w: NetworkWeights): string[] {
   const out: string[] = [];
   for (const [name, p] of w.params) {
-    if (p.kind === 'weights' && isBinaryKernel(p.kernel.dataSync() as Float32Array, p.kernel.shape[p.kernel.rank - 1])) out.push(name);
+    if (p.kind === 'weights' && isBinaryKernel(kernelValues(p.kernel), p.kernel.shape[p.kernel.rank - 1])) out.push(name);
   }
   return out;
 }
@@ -36,8 +35,8 @@ export function binarizeNetworkWeights(w: NetworkWeights, layers: readonly strin
   for (const name of layers) {
     const p = w.params.get(name);
     if (!p || p.kind !== 'weights') throw new Error(`--binary-layers: "${name}" is not a weight layer (have: ${[...w.params].filter(([, q]) => q.kind === 'weights').map(([n]) => n).join(', ')})`);
-    const values = quantizeWeightsPerChannel(Float32Array.from(p.kernel.dataSync() as Float32Array), p.kernel.shape[p.kernel.rank - 1], 1);
-    params.set(name, { ...p, kernel: tf.tensor(values, p.kernel.shape) });
+    const values = quantizeWeightsPerChannel(kernelValues(p.kernel), p.kernel.shape[p.kernel.rank - 1], 1);
+    params.set(name, { ...p, kernel: kernelFromValues(values, p.kernel.shape) });
   }
   return { ...w, params, origin: `${w.origin}, layers ${layers.join(', ')} binarised (+-mean|W| per output channel)` };
 }

@@ -1,6 +1,7 @@
 /**
- * Memory a network run needs, estimated from shapes alone (no tensor allocated): float32 weights plus
- * every node's output for one batch (the forward pass keeps a batch's activations until the batch
+ * Memory a network run needs, estimated from shapes alone (no tensor allocated): float32 weights, four
+ * times (as loaded and at the accelerator's width, each on the backend and as a host copy: model/weights.ts
+ * kernelValues), plus every node's output for one batch (the forward pass keeps a batch's activations until the batch
  * ends). Used to refuse absurd inputs (`--input-shape 20000,20000,3`) with the estimate before any
  * allocation (docs/robustness.md).
  */
@@ -9,6 +10,8 @@ import { isWeightNode } from './graph.ts';
 import { inferShapes } from './shapes.ts';
 
 const FLOAT32_BYTES = 4;
+/** Copies of the weights a profile run holds (see above). */
+const WEIGHT_COPIES = 4;
 
 export interface RunMemoryEstimate {
   weightBytes: number;
@@ -32,7 +35,7 @@ export function estimateRunMemory(g: Graph, batch: number): RunMemoryEstimate {
       weights += fanIn * out + out;
     }
   }
-  const weightBytes = weights * FLOAT32_BYTES;
+  const weightBytes = WEIGHT_COPIES * weights * FLOAT32_BYTES;
   const activationBytes = batch * activations * FLOAT32_BYTES;
   return { weightBytes, activationBytes, totalBytes: weightBytes + activationBytes };
 }

@@ -18,7 +18,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import onnxProto from 'onnx-proto';
+import { createRequire } from 'node:module';
+import type OnnxProto from 'onnx-proto';
 import * as tf from '@tensorflow/tfjs';
 import type { Graph, LayerNode, PaddingSpec } from './graph.ts';
 import { validateGraph } from './graph.ts';
@@ -26,7 +27,13 @@ import type { LayerParams } from './weights.ts';
 import { ModelFormatError, type ImportedModel } from './tfjs-import.ts';
 import { attributes, int, nodeOf, tensorValues, type Constant, type GraphProto, type NodeProto } from './onnx-tensors.ts';
 
-const { onnx } = onnxProto;
+type Onnx = typeof OnnxProto.onnx;
+/** onnx-proto (protobufjs, ~0.1-0.2 s to load) is required on the first ONNX file, not by every command that can load a model. */
+let onnxModule: Onnx | undefined;
+function onnxProto(): Onnx {
+  onnxModule ??= (createRequire(import.meta.url)('onnx-proto') as typeof OnnxProto).onnx;
+  return onnxModule;
+}
 /** The ops the import maps (anything else is refused by name). */
 export const ONNX_SUPPORTED_OPS = [
   'Conv', 'Gemm', 'MatMul', 'Relu', 'BatchNormalization', 'MaxPool', 'AveragePool', 'GlobalAveragePool',
@@ -334,9 +341,9 @@ function inputShape(g: GraphProto, initializers: Set<string>, file: string): { n
 
 /** Decodes ONNX bytes into a graph and weights; `file` names the source in messages. */
 export function importOnnxBytes(bytes: Uint8Array, file: string, graphName?: string): ImportedModel {
-  let model: InstanceType<typeof onnx.ModelProto>;
+  let model: InstanceType<Onnx['ModelProto']>;
   try {
-    model = onnx.ModelProto.decode(bytes);
+    model = onnxProto().ModelProto.decode(bytes);
   } catch (e) {
     throw new ModelFormatError(`${file} is not an ONNX model (${e instanceof Error ? e.message : String(e)})`);
   }

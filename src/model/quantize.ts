@@ -1,7 +1,6 @@
 /** Network weights at the hardware's weight width (src/stcb/quantize.ts defines the quantiser). */
-import * as tf from '@tensorflow/tfjs';
 import { quantizeWeightsPerChannel } from '../stcb/quantize.ts';
-import type { LayerParams, NetworkWeights } from './weights.ts';
+import { kernelFromValues, kernelValues, type LayerParams, type NetworkWeights } from './weights.ts';
 
 /**
  * A copy of `w` whose kernels are quantised to `bits` (symmetric, per output channel). Biases and
@@ -15,8 +14,8 @@ export function quantizeNetworkWeights(w: NetworkWeights, bits: number): Network
       params.set(name, p);
       continue;
     }
-    const values = quantizeWeightsPerChannel((p.kernel.dataSync() as Float32Array).slice(), p.kernel.shape[p.kernel.rank - 1], bits);
-    params.set(name, { ...p, kernel: tf.tensor(values, p.kernel.shape) });
+    const values = quantizeWeightsPerChannel(kernelValues(p.kernel), p.kernel.shape[p.kernel.rank - 1], bits);
+    params.set(name, { ...p, kernel: kernelFromValues(values, p.kernel.shape) });
   }
   return { ...w, params, origin: `${w.origin}, weights quantised to ${bits} bit (symmetric per output channel)` };
 }

@@ -30,6 +30,32 @@ export interface NetworkWeights {
   trained: boolean;
 }
 
+/**
+ * Host copies of kernels, read from the backend once per tensor. A profile run reads every kernel
+ * several times (binary detection, quantisation, NeuroBench's fan-out); on ResNet18 each read moved
+ * 45 MB out of the WASM heap (issue 10). Tensors are immutable, so a copy keyed by the tensor cannot
+ * go stale; variables (training) change in place and are always read afresh.
+ */
+const hostCopies = new WeakMap<tf.Tensor, Float32Array>();
+
+/** The float32 values of a kernel on the host. Shared: callers must not write into it. */
+export function kernelValues(kernel: tf.Tensor): Float32Array {
+  if (kernel instanceof tf.Variable) return Float32Array.from(kernel.dataSync() as Float32Array);
+  let values = hostCopies.get(kernel);
+  if (values === undefined) {
+    values = Float32Array.from(kernel.dataSync() as Float32Array);
+    hostCopies.set(kernel, values);
+  }
+  return values;
+}
+
+/** A kernel tensor made from host values, which kernelValues then returns without a read. */
+export function kernelFromValues(values: Float32Array, shape: number[]): tf.Tensor {
+  const kernel = tf.tensor(values, shape);
+  hostCopies.set(kernel, values);
+  return kernel;
+}
+
 /** Expected kernel shape of a weight node. */
 export function kernelShape(g: Graph, name: string): number[] {
   const node = g.nodes.find((n) => n.name === name);

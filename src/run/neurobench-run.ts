@@ -5,7 +5,7 @@
  */
 import { isWeightNode, type Graph, type WeightNode } from '../model/graph.ts';
 import type { ShapeMap } from '../model/shapes.ts';
-import type { NetworkWeights } from '../model/weights.ts';
+import { kernelValues, type NetworkWeights } from '../model/weights.ts';
 import { layerGeometry } from '../trace/geometry.ts';
 import type { LayerGeometry, SpikeLayerGeometry } from '../trace/types.ts';
 import type { NetworkCounts } from '../counts/types.ts';
@@ -54,7 +54,7 @@ export class NeuroBenchCollector {
   private kernel(node: WeightNode): Float32Array {
     const p = this.weights.params.get(node.name);
     if (p?.kind !== 'weights') throw new Error(`no weights for layer "${node.name}"`);
-    return p.kernel.dataSync() as Float32Array;
+    return kernelValues(p.kernel);
   }
 
   addBatch(codes: ReadonlyMap<string, ArrayLike<number>>, inputs: ReadonlyMap<string, ArrayLike<number>>, images: number): void {

@@ -21,8 +21,11 @@ export function checkBits(bits: number, what: string): void {
   if (!Number.isInteger(bits) || bits < 1 || bits > 32) throw new RangeError(`${what} must be an integer number of bits in 1..32, got ${bits}`);
 }
 
-/** Quantises a kernel in place, channels on the last axis (`channels` = size of that axis). */
-export function quantizeWeightsPerChannel(w: Float32Array, channels: number, bits: number): Float32Array {
+/**
+ * A quantised copy of a kernel, channels on the last axis (`channels` = size of that axis). The input
+ * is left alone: it may be a backend's read-only host copy (model/weights.ts kernelValues).
+ */
+export function quantizeWeightsPerChannel(w: ArrayLike<number>, channels: number, bits: number): Float32Array {
   checkBits(bits, 'weight width');
   if (channels < 1 || w.length % channels !== 0) throw new RangeError(`kernel of ${w.length} values does not split into ${channels} channels`);
   // Channels are the fastest axis: walk a channel counter instead of taking i % channels (11 M weights in ResNet18).
@@ -33,21 +36,22 @@ export function quantizeWeightsPerChannel(w: Float32Array, channels: number, bit
     if (a > maxAbs[c]) maxAbs[c] = a;
     sumAbs[c] += a;
   }
+  const out = new Float32Array(w.length);
   if (bits === 1) {
     const perChannel = w.length / channels;
     for (let i = 0, c = 0; i < w.length; i++, c = c + 1 === channels ? 0 : c + 1) {
       const alpha = sumAbs[c] / perChannel;
-      w[i] = w[i] > 0 ? alpha : w[i] < 0 ? -alpha : 0;
+      out[i] = w[i] > 0 ? alpha : w[i] < 0 ? -alpha : 0;
     }
-    return w;
+    return out;
   }
   const levels = 2 ** (bits - 1) - 1;
   const scale = maxAbs.map((m) => m / levels);
   const inverse = scale.map((sc) => (sc === 0 ? 0 : 1 / sc));
   for (let i = 0, c = 0; i < w.length; i++, c = c + 1 === channels ? 0 : c + 1) {
-    w[i] = Math.round(w[i] * inverse[c]) * scale[c];
+    out[i] = Math.round(w[i] * inverse[c]) * scale[c];
   }
-  return w;
+  return out;
 }
 
 /** Quantises encoder inputs in place to `bits` unsigned levels over [0, rangeMax]. */

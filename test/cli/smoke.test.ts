@@ -8,11 +8,10 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureBuilt } from '../tools.ts';
 
 // Brought up to date first: a no-op when `npm test` just built it.
-test.before(() => new Promise<void>((resolve, reject) => {
-  execFile(process.execPath, ['node_modules/typescript/bin/tsc', '-b', 'tsconfig.build.json'], (err) => (err ? reject(err) : resolve()));
-}));
+test.before(ensureBuilt);
 
 const cli = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
   new Promise((resolve) => {

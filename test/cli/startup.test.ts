@@ -2,9 +2,10 @@ import test from 'ava';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { ensureBuilt } from '../tools.ts';
 
 const run = promisify(execFile);
-test.before(() => run(process.execPath, ['node_modules/typescript/bin/tsc', '-b', 'tsconfig.build.json']));
+test.before(ensureBuilt);
 
 // A module-loading hook that names every file the CLI loads, on stderr.
 const hook = `export async function load(url, context, next) { process.stderr.write('LOADED ' + url + '\\n'); return next(url, context); }`;

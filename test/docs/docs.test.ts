@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { COLUMNS_DOC, REGENERATE, ROOT, documentColumns, metricPageFor, renderColumnsDoc, UndocumentedColumnError } from '../../scripts/gen-docs.ts';
 import type { Column } from '../../src/reports/table.ts';
 import { SCHEMA_TYPES_FILE, schemaTypes } from '../../scripts/gen-schema-types.ts';
+import { SCHEMA_VALIDATORS_FILE, schemaValidators } from '../../scripts/gen-schema-validators.ts';
 
 const DOCS = join(ROOT, 'docs');
 const METRICS = join(DOCS, 'metrics');
@@ -18,6 +19,11 @@ test('docs/columns.md is up to date with the column specs', (t) => {
 test('src/arch/schema-types.ts is generated from the JSON Schemas of the hardware files', async (t) => {
   const current = existsSync(SCHEMA_TYPES_FILE) ? readFileSync(SCHEMA_TYPES_FILE, 'utf8') : '';
   t.true(current === await schemaTypes(), 'src/arch/schema-types.ts is stale; regenerate it with `npm run docs`');
+});
+
+test('src/arch/schema-validators.ts is ajv\'s compiled code of the JSON Schemas of the hardware files', (t) => {
+  const current = existsSync(SCHEMA_VALIDATORS_FILE) ? readFileSync(SCHEMA_VALIDATORS_FILE, 'utf8') : '';
+  t.true(current === schemaValidators(), 'src/arch/schema-validators.ts is stale; regenerate it with `npm run docs`');
 });
 
 test('columns.md documents every report file', (t) => {

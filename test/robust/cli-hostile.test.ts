@@ -13,10 +13,9 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { encodeIdxUint8 } from '../../src/data/idx.ts';
+import { ensureBuilt } from '../tools.ts';
 
-test.before(() => new Promise<void>((resolve, reject) => {
-  execFile(process.execPath, ['node_modules/typescript/bin/tsc', '-b', 'tsconfig.build.json'], (err) => (err ? reject(err) : resolve()));
-}));
+test.before(ensureBuilt);
 
 const root = mkdtempSync(join(tmpdir(), 'stcsim-cli-hostile-'));
 test.after.always(() => rmSync(root, { recursive: true, force: true }));

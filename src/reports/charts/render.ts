@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
+import { Resvg, renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
@@ -85,6 +85,14 @@ export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
   return new Resvg(svg, pngRenderOptions(options)).render().asPng();
 }
 
+/**
+ * svgToPng on libuv's thread pool: the calling thread goes on (the chart worker compiles the next
+ * chart's SVG meanwhile), and the PNG bytes are the same.
+ */
+export async function svgToPngAsync(svg: string, resvgOptions: ResvgRenderOptions): Promise<Buffer> {
+  return (await renderAsync(svg, resvgOptions)).asPng();
+}
+
 export interface ChartFiles {
   vlPath: string;
   svgPath: string;
@@ -104,6 +112,6 @@ export async function writeChart(dir: string, name: string, spec: ChartSpec, opt
   const pngPath = join(dir, `${name}.png`);
   await writeFile(vlPath, JSON.stringify(spec, null, 2) + '\n');
   await writeFile(svgPath, svg);
-  await writeFile(pngPath, svgToPng(svg, options));
+  await writeFile(pngPath, await svgToPngAsync(svg, pngRenderOptions(options)));
   return { vlPath, svgPath, pngPath, svg };
 }
