@@ -5,7 +5,7 @@
  * or a subtract of the spike's unit (alpha is applied once per output, with the CAB's multiply).
  */
 import { quantizeWeightsPerChannel } from '../stcb/quantize.ts';
-import { kernelFromValues, kernelValues, type LayerParams, type NetworkWeights } from './weights.ts';
+import { kernelFromValues, kernelPrefix, kernelValues, ownedKernelValues, type LayerParams, type NetworkWeights } from './weights.ts';
 
 /** True when every channel (last axis) of `w` takes exactly two values +-a, a > 0 (no zeros). */
 export function isBinaryKernel(w: ArrayLike<number>, channels: number): boolean {
@@ -24,7 +24,10 @@ export function isBinaryKernel(w: ArrayLike<number>, channels: number): boolean 
 export function binaryLayersOf(w: NetworkWeights): string[] {
   const out: string[] = [];
   for (const [name, p] of w.params) {
-    if (p.kind === 'weights' && isBinaryKernel(kernelValues(p.kernel), p.kernel.shape[p.kernel.rank - 1])) out.push(name);
+    if (p.kind !== 'weights') continue;
+    const channels = p.kernel.shape[p.kernel.rank - 1];
+    // Full-precision kernels show it in their first rows: only a binary-looking prefix is read in full.
+    if (isBinaryKernel(kernelPrefix(p.kernel, 4 * channels), channels) && isBinaryKernel(kernelValues(p.kernel), channels)) out.push(name);
   }
   return out;
 }
@@ -35,7 +38,7 @@ export function binarizeNetworkWeights(w: NetworkWeights, layers: readonly strin
   for (const name of layers) {
     const p = w.params.get(name);
     if (!p || p.kind !== 'weights') throw new Error(`--binary-layers: "${name}" is not a weight layer (have: ${[...w.params].filter(([, q]) => q.kind === 'weights').map(([n]) => n).join(', ')})`);
-    const values = quantizeWeightsPerChannel(kernelValues(p.kernel), p.kernel.shape[p.kernel.rank - 1], 1);
+    const values = quantizeWeightsPerChannel(ownedKernelValues(p.kernel), p.kernel.shape[p.kernel.rank - 1], 1);
     params.set(name, { ...p, kernel: kernelFromValues(values, p.kernel.shape) });
   }
   return { ...w, params, origin: `${w.origin}, layers ${layers.join(', ')} binarised (+-mean|W| per output channel)` };

@@ -1,7 +1,6 @@
 /**
- * Memory a network run needs, estimated from shapes alone (no tensor allocated): float32 weights, four
- * times (as loaded and at the accelerator's width, each on the backend and as a host copy: model/weights.ts
- * kernelValues), plus every node's output for one batch (the forward pass keeps a batch's activations until the batch
+ * Memory a network run needs, estimated from shapes alone (no tensor allocated): float32 weights, three
+ * times (as loaded, at the accelerator's width, and its host copy: model/weights.ts kernelValues), plus every node's output for one batch (the forward pass keeps a batch's activations until the batch
  * ends). Used to refuse absurd inputs (`--input-shape 20000,20000,3`) with the estimate before any
  * allocation (docs/robustness.md).
  */
@@ -11,7 +10,7 @@ import { inferShapes } from './shapes.ts';
 
 const FLOAT32_BYTES = 4;
 /** Copies of the weights a profile run holds (see above). */
-const WEIGHT_COPIES = 4;
+const WEIGHT_COPIES = 3;
 
 export interface RunMemoryEstimate {
   weightBytes: number;

@@ -1,6 +1,6 @@
 /** Network weights at the hardware's weight width (src/stcb/quantize.ts defines the quantiser). */
 import { quantizeWeightsPerChannel } from '../stcb/quantize.ts';
-import { kernelFromValues, kernelValues, type LayerParams, type NetworkWeights } from './weights.ts';
+import { kernelFromValues, ownedKernelValues, type LayerParams, type NetworkWeights } from './weights.ts';
 
 /**
  * A copy of `w` whose kernels are quantised to `bits` (symmetric, per output channel). Biases and
@@ -14,7 +14,7 @@ export function quantizeNetworkWeights(w: NetworkWeights, bits: number): Network
       params.set(name, p);
       continue;
     }
-    const values = quantizeWeightsPerChannel(kernelValues(p.kernel), p.kernel.shape[p.kernel.rank - 1], bits);
+    const values = quantizeWeightsPerChannel(ownedKernelValues(p.kernel), p.kernel.shape[p.kernel.rank - 1], bits);
     params.set(name, { ...p, kernel: kernelFromValues(values, p.kernel.shape) });
   }
   return { ...w, params, origin: `${w.origin}, weights quantised to ${bits} bit (symmetric per output channel)` };

@@ -31,22 +31,39 @@ export interface NetworkWeights {
 }
 
 /**
- * Host copies of kernels, read from the backend once per tensor. A profile run reads every kernel
- * several times (binary detection, quantisation, NeuroBench's fan-out); on ResNet18 each read moved
- * 45 MB out of the WASM heap (issue 10). Tensors are immutable, so a copy keyed by the tensor cannot
- * go stale; variables (training) change in place and are always read afresh.
+ * Host values of kernels. A profile run reads every kernel more than once (binary detection,
+ * quantisation, NeuroBench's fan-out); on ResNet18 each read is 45 MB out of the WASM heap, and each
+ * fresh 45 MB array costs ~0.14 s of page faults on the development machine (issue 10). Tensors are
+ * immutable, so values kept per tensor cannot go stale; variables (training) change in place and are
+ * always read afresh.
  */
 const hostCopies = new WeakMap<tf.Tensor, Float32Array>();
 
 /** The float32 values of a kernel on the host. Shared: callers must not write into it. */
 export function kernelValues(kernel: tf.Tensor): Float32Array {
-  if (kernel instanceof tf.Variable) return Float32Array.from(kernel.dataSync() as Float32Array);
+  if (kernel instanceof tf.Variable) return ownedKernelValues(kernel);
   let values = hostCopies.get(kernel);
   if (values === undefined) {
-    values = Float32Array.from(kernel.dataSync() as Float32Array);
+    values = kernel.dataSync() as Float32Array;
     hostCopies.set(kernel, values);
   }
   return values;
+}
+
+/** A host copy of a kernel that the caller owns and may write into. */
+export function ownedKernelValues(kernel: tf.Tensor): Float32Array {
+  const kept = hostCopies.get(kernel);
+  if (kept !== undefined) return kept.slice();
+  const values = kernel.dataSync() as Float32Array;
+  // The CPU backend hands out its own storage; WASM, WebGL and tfjs-node return a fresh copy.
+  return tf.getBackend() === 'cpu' ? values.slice() : values;
+}
+
+/** The first `count` values of a kernel (row-major), read without moving the rest off the backend. */
+export function kernelPrefix(kernel: tf.Tensor, count: number): Float32Array {
+  const kept = hostCopies.get(kernel);
+  if (kept !== undefined || count >= kernel.size) return (kept ?? kernelValues(kernel)).subarray(0, count);
+  return tf.tidy(() => kernel.reshape([-1]).slice(0, count).dataSync() as Float32Array);
 }
 
 /** A kernel tensor made from host values, which kernelValues then returns without a read. */
