@@ -135,13 +135,13 @@ export async function checkReportHtml(htmlPath: string, screenshotPath: string, 
   const height = options.windowHeight ?? 2400;
 
   const problems: string[] = [];
-  const { stdout: dom } = await runChromium(bin, ['--dump-dom', url], timeoutMs);
+  if (existsSync(shot)) rmSync(shot);
+  // One chromium run dumps the DOM and, unless told not to, takes the screenshot (a launch costs seconds).
+  const shotArgs = options.screenshot === false ? [] : [`--screenshot=${shot}`, `--window-size=${width},${height}`];
+  const { stdout: dom } = await runChromium(bin, ['--dump-dom', ...shotArgs, url], timeoutMs);
   const inspected = inspectDom(dom);
   problems.push(...inspected.problems);
-
-  if (existsSync(shot)) rmSync(shot);
   if (options.screenshot === false) return { ok: problems.length === 0, problems, declared: inspected.declared, sizes: inspected.sizes, screenshotPath: shot, screenshotBytes: 0 };
-  await runChromium(bin, [`--screenshot=${shot}`, `--window-size=${width},${height}`, url], timeoutMs);
   let screenshotBytes = 0;
   if (!existsSync(shot)) {
     problems.push(`chromium wrote no screenshot to ${shot}`);
