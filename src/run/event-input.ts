@@ -93,3 +93,25 @@ export function inputFingerprint(images: ImageSet): string {
   const recipe = JSON.stringify({ windowUs: e.windowUs, frameUs: e.frameUs, kernel: e.kernel, shape: images.shape });
   return sha256(Buffer.concat([Buffer.from(recipe, 'utf8'), Buffer.from(totals.buffer)]));
 }
+
+/**
+ * The per-step form of an event image set, what a LIF-family network on events reads: the events per
+ * (y, x, polarity) and step as [N, H, W, 2T] (step fastest), instead of the CAB-folded sum.
+ */
+export function eventStepImages(set: ImageSet): ImageSet {
+  const e = set.events;
+  if (!e) throw new Error(`${set.origin}: not an event image set`);
+  const [n, h, w, c] = set.shape;
+  return { ...set, images: Float32Array.from(e.counts), shape: [n, h, w, c * e.timesteps] };
+}
+
+/** Binary step codes (bit t-1 set when step t had an event) of neurons [from, from + n) from event counts (step fastest). */
+export function eventCodes(counts: Uint16Array, from: number, n: number, T: number): Int32Array {
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let code = 0;
+    for (let t = 0; t < T; t++) if (counts[(from + i) * T + t] > 0) code |= 1 << t;
+    codes[i] = code;
+  }
+  return codes;
+}
