@@ -71,10 +71,12 @@ export async function ensureLifTrace(recipe: TraceRecipe, key: string, network: 
   const lifKey = `${key}.${n.kind}`;
   const file = traceFile(dir, lifKey);
   if (existsSync(file)) return file;
-  const { model, images } = prepareRun(recipe.model, recipe.inputs);
+  const { model, images } = prepareRun(recipe.model, recipe.inputs, network.settings.timesteps);
   const lif = await lifWorkload(model.graph, images, {
     neuron: n.kind, lifModel: n.lifModel, lif: { ...n.lif, timesteps: n.lif.timesteps ?? network.settings.timesteps },
     seed: recipe.inputs.seed, batch: recipe.batch, traceImages: images.shape[0],
+    // Event input: a trained LIF network integrates its own T; the same files are re-compressed for it.
+    ...(images.events ? { eventsAt: (T: number) => prepareRun(recipe.model, recipe.inputs, T).images } : {}),
   });
   saveTrace(dir, lifKey, lif.trace);
   return file;
