@@ -41,7 +41,8 @@ async function printProfile(o: ProfileOutcome, flags: ProfileFlags): Promise<voi
     summary.weightStorage && summary.weightStorage.binaryLayers.length > 0 ? `weight storage: ${summary.weightStorage.bits.toLocaleString('en-US')} bits with binary ${summary.weightStorage.binaryLayers.join(', ')}, against ${summary.weightStorage.fullPrecisionBits.toLocaleString('en-US')} at full width (${(100 * summary.weightStorage.saving).toFixed(1)}% saved)` : '',
     summary.accuracy !== undefined ? `top-1 accuracy: ${(100 * summary.accuracy).toFixed(2)}% on ${summary.images} images` : '',
     summary.lif ? `${summary.lif.neuron.kind} network (${summary.lif.weights.origin}): T=${summary.lif.neuron.timesteps}, K=${summary.lif.neuron.levels}, ${summary.lif.neuron.reset} reset, ${summary.lif.spikesPerImage.toFixed(0)} spikes/image` +
-      (summary.lif.accuracy !== undefined ? `, top-1 accuracy ${(100 * summary.lif.accuracy).toFixed(2)}%` : '') + '; the LIF twin above replays its own spikes' : '',
+      (summary.lif.accuracy !== undefined ? `, top-1 accuracy ${(100 * summary.lif.accuracy).toFixed(2)}%` : '') +
+      `, membrane tau ${summary.lif.neuron.params.map((p) => (p.tau ?? NaN).toFixed(2)).join(' / ')} steps (lambda = exp(-1/tau))` + '; the LIF twin above replays its own spikes' : '',
     summary.weights.warning ? `note: ${summary.weights.warning}` : '',
     ...(summary.assumptions ?? []).map((a) => `assumption: ${a}`),
     `report: ${outDir}/ (${summary.files.join(', ')})`,
