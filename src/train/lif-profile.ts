@@ -73,6 +73,28 @@ function levelCodes(levels: Float32Array, T: number, n: number, per: number, pla
   return { events, planes: bitPlanes };
 }
 
+/** The weight layers of a LIF-family run as the trace sees them: spiking ones (with what each reads) and MAC ones. */
+function traceLayout(model: tf.LayersModel, graph: Graph, events: boolean) {
+  const g = toStcsnn(graph, { spikingClassifier: true });
+  const shapes = inferShapes(g);
+  const nodes = nodeByName(g);
+  const spikingNames = spikingLayers(g);
+  const rate = model.layers.some((l) => l instanceof TimeRepeat && l.encoding === 'rate');
+  const weightNodes = g.nodes.filter(isWeightNode);
+  // Under rate coding the first layer reads input spikes too; its "encoder" is the input node.
+  const first = weightNodes[0];
+  const spikingGeoms = weightNodes.filter((w) => spikingNames.has(w.name)).map((w) => spikeLayerGeometry(g, shapes, w));
+  const macGeoms = weightNodes.filter((w) => !spikingNames.has(w.name) && !((rate || events) && w === first)).map((w) => layerGeometry(g, shapes, w));
+  const rateGeom = rate ? { ...layerGeometry(g, shapes, first), encoder: `${g.nodes[0].name}.time` } : undefined;
+  // Event input: the first layer reads the sensor's events, one synaptic event each (no probe: the counts are the input).
+  const eventGeom = events ? { ...layerGeometry(g, shapes, first), encoder: EVENT_ENCODER } : undefined;
+  const inputGeom = rateGeom ?? eventGeom;
+  const spiking = inputGeom ? [inputGeom, ...spikingGeoms] : spikingGeoms;
+  // The tensor each spiking layer reads: the value its STEB encodes in STCSNN form (or the repeated input).
+  const probeName = (encoder: string): string => encoder === rateGeom?.encoder ? encoder : (nodes.get(encoder)?.inputs[0] ?? encoder);
+  return { g, shapes, nodes, weightNodes, spiking, macGeoms, eventGeom, probeName };
+}
+
 /**
  * Runs `model` (built from `graph` by buildModel in lif mode) on the images in batches and records
  * the trace of the first `traceImages` images (all when absent). `calibrate`: batch-norm statistics
@@ -81,25 +103,9 @@ function levelCodes(levels: Float32Array, T: number, n: number, per: number, pla
 export function runLifNetwork(model: tf.LayersModel, graph: Graph, input: LifRunInput, opts: { batch: number; traceImages?: number; calibrate?: boolean }): LifRun {
   const neuron = lifModelSettings(model);
   const T = neuron.timesteps;
-  const g = toStcsnn(graph, { spikingClassifier: true });
-  const shapes = inferShapes(g);
-  const nodes = nodeByName(g);
-  const spikingNames = spikingLayers(g);
-  const rate = model.layers.some((l) => l instanceof TimeRepeat && l.encoding === 'rate');
   const eventSteps = model.layers.find((l): l is EventSteps => l instanceof EventSteps);
   if (eventSteps && !input.eventCounts) throw new Error(`${model.name} reads event-camera input: give it events (--events)`);
-  const weightNodes = g.nodes.filter(isWeightNode);
-  // Under rate coding the first layer reads input spikes too; its "encoder" is the input node.
-  const first = weightNodes[0];
-  const spikingGeoms = weightNodes.filter((w) => spikingNames.has(w.name)).map((w) => spikeLayerGeometry(g, shapes, w));
-  const macGeoms = weightNodes.filter((w) => !spikingNames.has(w.name) && !((rate || eventSteps) && w === first)).map((w) => layerGeometry(g, shapes, w));
-  const rateGeom = rate ? { ...layerGeometry(g, shapes, first), encoder: `${g.nodes[0].name}.time` } : undefined;
-  // Event input: the first layer reads the sensor's events, one synaptic event each (no probe: the counts are the input).
-  const eventGeom = eventSteps ? { ...layerGeometry(g, shapes, first), encoder: EVENT_ENCODER } : undefined;
-  const inputGeom = rateGeom ?? eventGeom;
-  const spiking = inputGeom ? [inputGeom, ...spikingGeoms] : spikingGeoms;
-  // The tensor each spiking layer reads: the value its STEB encodes in STCSNN form (or the repeated input).
-  const probeName = (encoder: string): string => encoder === rateGeom?.encoder ? encoder : (nodes.get(encoder)?.inputs[0] ?? encoder);
+  const { g, shapes, nodes, weightNodes, spiking, macGeoms, eventGeom, probeName } = traceLayout(model, graph, eventSteps !== undefined);
   const lifs = lifLayers(model);
   // The weight layer whose outputs each Lif layer's neurons are (conv -> [bn] -> relu).
   const groupOf = (lif: Lif): string => {
