@@ -274,8 +274,8 @@ async function lifSide(work: Workload, flags: ProfileFlags, explicit: (name: str
   return lifWorkload(work.graph, work.imageSet, {
     neuron: flags.neuron as 'lif' | 'mlif', lifModel: flags.lifModel, lif, seed: flags.seed, batch: flags.batch,
     traceImages: flags.hardware ? flags.hwImages : 0,
-    // Events: the LIF network integrates its own number of steps; the same files are re-compressed for it.
-    ...(work.imageSet.events ? { eventsAt: (T: number) => loadImages(flags, [], T, work.imageSet?.shape.slice(1)) } : {}),
+    // Events: a trained LIF network has its own T and synaptic kernel; the same files are read again for it.
+    ...(work.imageSet.events ? { eventsAt: (T: number, kernel: number[]) => loadImages({ ...flags, synapticKernel: kernel }, [], T, work.imageSet?.shape.slice(1)) } : {}),
   });
 }
 

@@ -75,8 +75,8 @@ export async function ensureLifTrace(recipe: TraceRecipe, key: string, network: 
   const lif = await lifWorkload(model.graph, images, {
     neuron: n.kind, lifModel: n.lifModel, lif: { ...n.lif, timesteps: n.lif.timesteps ?? network.settings.timesteps },
     seed: recipe.inputs.seed, batch: recipe.batch, traceImages: images.shape[0],
-    // Event input: a trained LIF network integrates its own T; the same files are re-compressed for it.
-    ...(images.events ? { eventsAt: (T: number) => prepareRun(recipe.model, recipe.inputs, T).images } : {}),
+    // Event input: a trained LIF network has its own T and synaptic kernel; the same files are read again for it.
+    ...(images.events ? { eventsAt: (T: number, kernel: number[]) => prepareRun(recipe.model, { ...recipe.inputs, synapticKernel: kernel }, T).images } : {}),
   });
   saveTrace(dir, lifKey, lif.trace);
   return file;

@@ -27,10 +27,10 @@ export interface LifWorkloadOptions {
   batch: number;
   traceImages: number;
   /**
-   * Event-camera input: the same event files compressed into another number of steps (the LIF
-   * network's T when it differs from the STCB run's).
+   * Event-camera input: the same event files compressed into another number of steps and smoothed
+   * with another synaptic kernel (a trained LIF network's own, when they differ from the STCB run's).
    */
-  eventsAt?: (timesteps: number) => ImageSet;
+  eventsAt?: (timesteps: number, kernel: number[]) => ImageSet;
 }
 
 export interface LifWorkload {
@@ -73,11 +73,11 @@ function lifInput(model: tf.LayersModel, images: ImageSet, o: LifWorkloadOptions
   }
   if (!images.events) throw new Error(`${model.name} was trained on event-camera input: profile it with --events`);
   const T = lifModelSettings(model).timesteps;
-  const at = images.events.timesteps === T ? images : o.eventsAt?.(T);
-  if (!at?.events || at.events.timesteps !== T) throw new Error(`${model.name} integrates ${T} steps, the events were compressed into ${images.events.timesteps}`);
   const kernel = (model.layers.find((l) => l instanceof EventSteps) as EventSteps).kernel;
-  if (at.events.kernel.join(',') !== kernel.join(',')) {
-    throw new Error(`${model.name} smooths with the synaptic kernel [${kernel.join(', ')}], the events were read with [${at.events.kernel.join(', ')}] (--synaptic-kernel)`);
+  const same = (e: NonNullable<ImageSet['events']>): boolean => e.timesteps === T && e.kernel.join(',') === kernel.join(',');
+  const at = same(images.events) ? images : o.eventsAt?.(T, kernel);
+  if (!at?.events || !same(at.events)) {
+    throw new Error(`${model.name} integrates ${T} steps smoothed with [${kernel.join(', ')}], the events were read into ${images.events.timesteps} steps with [${images.events.kernel.join(', ')}]`);
   }
   const steps = eventStepImages(at);
   return { images: steps.images, shape: steps.shape, labels: steps.labels, eventCounts: at.events.counts };
