@@ -18,7 +18,7 @@ import { COMPARE_FILE, compareRows, writeCompare } from '../reports/neuron-compa
 import type { EventCurrents } from '../run/inputs.ts';
 import { weightStorage } from '../hw/storage.ts';
 import { profileNetwork } from '../run/profile.ts';
-import { prepareRun } from '../run/setup.ts';
+import { loadImages, prepareRun } from '../run/setup.ts';
 import type { QuantSpec } from '../stcb/quantize.ts';
 import type { StcbSettings } from '../stcb/schedule.ts';
 import { profileSummary, writeProfileReport, writeSummary, type ProfileContext, type ProfileSummary } from '../reports/profile-report.ts';
@@ -274,6 +274,8 @@ async function lifSide(work: Workload, flags: ProfileFlags, explicit: (name: str
   return lifWorkload(work.graph, work.imageSet, {
     neuron: flags.neuron as 'lif' | 'mlif', lifModel: flags.lifModel, lif, seed: flags.seed, batch: flags.batch,
     traceImages: flags.hardware ? flags.hwImages : 0,
+    // Events: a trained LIF network has its own T and synaptic kernel; the same files are read again for it.
+    ...(work.imageSet.events ? { eventsAt: (T: number, kernel: number[]) => loadImages({ ...flags, synapticKernel: kernel }, [], T, work.imageSet?.shape.slice(1)) } : {}),
   });
 }
 

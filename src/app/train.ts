@@ -13,7 +13,8 @@ import { buildModel, type NetMode } from '../train/build.ts';
 import { refuseExistingRun, train, type ProgressMode, type TrainData, type TrainReport } from '../train/trainer.ts';
 import { lifSettingsFor, type LifSettings, type NeuronKind } from '../neuron/settings.ts';
 import { readEventSamples } from '../data/event-files.ts';
-import { eventImageSet } from '../run/event-input.ts';
+import { eventImageSet, eventStepImages } from '../run/event-input.ts';
+import { UsageError } from '../util/errors.ts';
 
 export interface TrainCommandOptions extends StcbSettings {
   dataset: DatasetName;
@@ -52,16 +53,21 @@ export interface TrainCommandOptions extends StcbSettings {
   synapticKernel?: number[];
 }
 
-/** Train and test splits of an event dataset folder as image sets of their folded event currents. */
-function eventSplits(o: TrainCommandOptions): { train: TrainData; test: TrainData; source: string } {
+/**
+ * Train and test splits of an event dataset folder compressed into T steps: image sets of their folded
+ * event currents (STCSNN), or of the events per step (`perStep`: a LIF-family network, [N, H, W, 2T]).
+ */
+function eventSplits(o: TrainCommandOptions, T: number, perStep: boolean): { train: TrainData; test: TrainData; source: string } {
   const dir = o.events as string;
-  const split = (name: string, limit?: number): TrainData => {
-    const set = eventImageSet(readEventSamples(join(dir, name), limit), { timesteps: o.timesteps, kernel: o.synapticKernel });
+  const split = (name: string, limit?: number, sensor?: { height: number; width: number }): TrainData => {
+    const folded = eventImageSet(readEventSamples(join(dir, name), limit), { timesteps: T, kernel: o.synapticKernel, sensor });
+    const set = perStep ? eventStepImages(folded) : folded;
     if (!set.labels) throw new Error(`${join(dir, name)}: event files need <label>/ folders for training`);
     return { images: set.images, labels: set.labels, shape: set.shape, classes: Math.max(...set.labels) + 1, source: dir };
   };
   const train = split('Train', o.limit);
-  const test = split('Test', o.testLimit);
+  // The test files are read on the training sensor (the smallest size holding a split's events can differ).
+  const test = split('Test', o.testLimit, { height: train.shape[1], width: train.shape[2] });
   const classes = Math.max(train.classes, test.classes);
   return { train: { ...train, classes }, test: { ...test, classes }, source: dir };
 }
@@ -95,15 +101,18 @@ export async function trainNetwork(arch: string, o: TrainCommandOptions, hooks: 
   // Refused before the backend and the dataset load: nothing is overwritten without --resume or --force.
   if (!o.resume && !o.force) for (const mode of modes) refuseExistingRun(join(o.out, mode));
   const backend = await initBackend(o.backend ?? 'auto');
-  const events = o.events !== undefined ? eventSplits(o) : undefined;
+  // A LIF-family network on events integrates every step's current: it reads the events per step.
+  const perStep = o.events !== undefined && neuron !== undefined;
+  if (perStep && modes.includes('ann')) throw new UsageError('--events with --neuron lif|mlif trains the LIF-family network only (no --ann twin)');
+  const events = o.events !== undefined ? eventSplits(o, neuron?.timesteps ?? o.timesteps, perStep) : undefined;
   const trainSet = events?.train ?? loadDataset(o.dataset, 'train', { dataDir: o.dataDir, limit: o.limit });
   const testSet = events?.test ?? loadDataset(o.dataset, 'test', { dataDir: o.dataDir, limit: o.testLimit });
   const [, h, w, c] = trainSet.shape;
-  const graph = zooGraph(arch, { inputShape: [h, w, c], classes: trainSet.classes });
+  const graph = zooGraph(arch, { inputShape: [h, w, perStep ? c / (neuron?.timesteps ?? 1) : c], classes: trainSet.classes });
   hooks.onStart?.({ backend, trainImages: trainSet.shape[0], testImages: testSet.shape[0], source: trainSet.source ?? '' });
   const reports: TrainResult = {};
   for (const mode of modes) {
-    const model = buildModel(graph, { mode, stcb, seed: o.seed, neuron });
+    const model = buildModel(graph, { mode, stcb, seed: o.seed, neuron, ...(perStep ? { eventKernel: o.synapticKernel ?? [1] } : {}) });
     const outDir = join(o.out, mode === 'lif' && neuron ? neuron.kind : mode);
     hooks.onModeStart?.(mode, outDir);
     const report = await train(model, trainSet, {

@@ -204,6 +204,9 @@ export function componentSpecs(a: Accelerator): ComponentSpec[] {
         arith('leak_shift', 'int_add', mb, 'shift-subtract u - (u >> k) ~ int add'),
         arith('compare', 'int_add', mb, 'int add (compare u with threshold)'),
         arith('reset', 'int_add', mb, 'int add (subtract threshold on a spike)'),
+        // Event input with a synaptic kernel: I'(t) = sum_k h_k I(t - k), one multiply-add per output, step and tap.
+        arith('filter_multiply', 'int_mult', mb, 'int mult (h_k * I(t - k), synaptic kernel)'),
+        arith('filter_add', 'int_add', mb, 'int add (sum of the kernel taps)'),
       ],
       ...logic((t) => lif.lanes * (arithmeticAreaUm2(t, 'int_mult', mb) + arithmeticAreaUm2(t, 'int_add', mb)), `${lif.lanes} lanes x (int mult + int add ${mb}b)`, user('lif_neuron')),
     },

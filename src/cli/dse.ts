@@ -8,7 +8,7 @@ import { parseConstraint } from '../dse/objectives.ts';
 import type { DseCommandResult } from '../app/dse.ts';
 import { runAction } from './run-action.ts';
 import { nonNegativeInt, positiveInt, positiveNumber } from './parse.ts';
-import { addInputOptions, addModelOptions, addStcbOptions } from './options.ts';
+import { addEventOptions, addInputOptions, addModelOptions, addStcbOptions } from './options.ts';
 import { addNeuronOptions, lifFlags, type NeuronFlags } from './neuron-options.ts';
 import { progressBar } from './progress.ts';
 
@@ -91,6 +91,7 @@ export function registerDseCommand(program: Command): void {
     .option('--no-quantize', 'run the network in float32 instead of each point\'s weight and activation widths');
   addStcbOptions(cmd, ' where not swept');
   addInputOptions(cmd);
+  addEventOptions(cmd);
   addModelOptions(cmd);
   addNeuronOptions(cmd)
     .option('--lif-model <dir>', '--neuron lif|mlif: a trained LIF-family model whose own spikes every point\'s LIF twin replays (default: seeded weights at each point\'s T)');

@@ -7,7 +7,7 @@ import { DATASET_NAMES } from '../data/datasets.ts';
 import { PAPER_PRESETS } from '../energy/paper.ts';
 import { PAPER_DEFAULTS, SCHEDULE_KINDS } from '../stcb/schedule.ts';
 import { BACKEND_CHOICES } from './choices.ts';
-import { nonNegativeInt, positiveInt, positiveNumber, shape3 } from './parse.ts';
+import { nonNegativeInt, numberList, positiveInt, positiveNumber, shape3 } from './parse.ts';
 
 /** STEB settings: --timesteps --vth0 --tau --schedule. */
 export function addStcbOptions(cmd: Command, note = ''): Command {
@@ -40,4 +40,14 @@ export function addModelOptions(cmd: Command): Command {
     .option('--spiking-classifier', 'make the final classifier an STCB too', false)
     .option('--accelerator <name|file>', 'hardware model: a file in hw-models/accelerators/ or a path', 'stcb-default')
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKEND_CHOICES).default('auto'));
+}
+
+/** Event-camera input (profile, dse): --events --compression --event-frame-us --event-window-us --synaptic-kernel. */
+export function addEventOptions(cmd: Command): Command {
+  return cmd
+    .option('--events <file|dir>', 'event-camera input: an N-MNIST .bin, AEDAT 3.1 (.aedat), .npy/.npz x/y/t/p file, or a folder of them (labels from <label>/ folders); sensor size from the file or --input-shape H,W,2')
+    .option('--compression <r>', '--events: base frames merged into one time step (sets T = window / (frame x r))', positiveNumber('--compression'))
+    .option('--event-frame-us <us>', '--events: base frame length of the compression ratio, microseconds (default 1000)', positiveNumber('--event-frame-us'))
+    .option('--event-window-us <us>', '--events: window cut into the T steps, from each sample\'s first event (default: the longest sample)', positiveNumber('--event-window-us'))
+    .option('--synaptic-kernel <h0,h1,...>', '--events: synaptic convolution over adjacent steps, I\'(t) = sum_k h_k I(t-k) (default 1)', numberList);
 }

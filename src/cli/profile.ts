@@ -6,8 +6,8 @@ import { DEFAULT_SCALESIM_FIRING_RATE, DEFAULT_SCALESIM_FC_ROWS, SCALESIM_FC_ROW
 import type { ProfileFlags } from '../run/profile-settings.ts';
 import type { ProfileOutcome } from '../app/profile.ts';
 import { runAction } from './run-action.ts';
-import { nodeList, numberList, positiveInt, positiveNumber, rateList } from './parse.ts';
-import { addInputOptions, addModelOptions, addStcbOptions } from './options.ts';
+import { nodeList, positiveInt, positiveNumber, rateList } from './parse.ts';
+import { addEventOptions, addInputOptions, addModelOptions, addStcbOptions } from './options.ts';
 import { progressBar } from './progress.ts';
 import { addNeuronOptions, lifFlags, type NeuronFlags } from './neuron-options.ts';
 
@@ -41,7 +41,8 @@ async function printProfile(o: ProfileOutcome, flags: ProfileFlags): Promise<voi
     summary.weightStorage && summary.weightStorage.binaryLayers.length > 0 ? `weight storage: ${summary.weightStorage.bits.toLocaleString('en-US')} bits with binary ${summary.weightStorage.binaryLayers.join(', ')}, against ${summary.weightStorage.fullPrecisionBits.toLocaleString('en-US')} at full width (${(100 * summary.weightStorage.saving).toFixed(1)}% saved)` : '',
     summary.accuracy !== undefined ? `top-1 accuracy: ${(100 * summary.accuracy).toFixed(2)}% on ${summary.images} images` : '',
     summary.lif ? `${summary.lif.neuron.kind} network (${summary.lif.weights.origin}): T=${summary.lif.neuron.timesteps}, K=${summary.lif.neuron.levels}, ${summary.lif.neuron.reset} reset, ${summary.lif.spikesPerImage.toFixed(0)} spikes/image` +
-      (summary.lif.accuracy !== undefined ? `, top-1 accuracy ${(100 * summary.lif.accuracy).toFixed(2)}%` : '') + '; the LIF twin above replays its own spikes' : '',
+      (summary.lif.accuracy !== undefined ? `, top-1 accuracy ${(100 * summary.lif.accuracy).toFixed(2)}%` : '') +
+      `, membrane tau ${summary.lif.neuron.params.map((p) => (p.tau ?? NaN).toFixed(2)).join(' / ')} steps (lambda = exp(-1/tau))` + '; the LIF twin above replays its own spikes' : '',
     summary.weights.warning ? `note: ${summary.weights.warning}` : '',
     ...(summary.assumptions ?? []).map((a) => `assumption: ${a}`),
     `report: ${outDir}/ (${summary.files.join(', ')})`,
@@ -78,6 +79,7 @@ export function registerProfileCommand(program: Command): void {
   addModelOptions(cmd);
   addNeuronOptions(cmd)
     .option('--lif-model <dir>', '--neuron lif|mlif: a trained LIF-family model (folder or model.json) whose own spikes the LIF twin replays (default: seeded weights)');
+  addEventOptions(cmd);
   cmd
     .option('--node <nm,...>', 'process node(s) in nm, e.g. 45,28,7', nodeList, [45])
     .option('--voltage <V>', 'supply voltage (default: each node\'s nominal voltage)', positiveNumber('--voltage'))
@@ -88,11 +90,6 @@ export function registerProfileCommand(program: Command): void {
     .option('--firing-rate <r,...>', `--scalesim: spike probability per neuron and step, one value or one per CSV row (default ${DEFAULT_SCALESIM_FIRING_RATE})`, rateList)
     .option('--spiking-first-layer', '--scalesim: make the first row an STCB too (default: a MAC layer on the raw input)')
     .addOption(new Option('--fc-rows <kind>', `--scalesim: FC rows (1x1 IFMAP, 1x1 filter) as dense MAC layers, like a network\'s classifier, or as STCB layers (default ${DEFAULT_SCALESIM_FC_ROWS})`).choices(SCALESIM_FC_ROWS))
-    .option('--events <file|dir>', 'event-camera input: an N-MNIST .bin, AEDAT 3.1 (.aedat), .npy/.npz x/y/t/p file, or a folder of them (labels from <label>/ folders); sensor size from the file or --input-shape H,W,2')
-    .option('--compression <r>', '--events: base frames merged into one time step (sets T = window / (frame x r))', positiveNumber('--compression'))
-    .option('--event-frame-us <us>', '--events: base frame length of the compression ratio, microseconds (default 1000)', positiveNumber('--event-frame-us'))
-    .option('--event-window-us <us>', '--events: window cut into the T steps, from each sample\'s first event (default: the longest sample)', positiveNumber('--event-window-us'))
-    .option('--synaptic-kernel <h0,h1,...>', '--events: synaptic convolution over adjacent steps, I\'(t) = sum_k h_k I(t-k) (default 1)', numberList)
     .option('--binary-layers <names>', 'binarise these weight layers (+-mean|W| per output channel, 1-bit weight storage), comma-separated; a train-binary model\'s binary layers are detected', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .option('--out <dir>', 'report folder (default reports/<network>)')
     .option('--force', 'replace a non-empty --out folder that stcsim did not write (docs/robustness.md)')

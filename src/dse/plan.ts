@@ -10,9 +10,10 @@ import { acceleratorPath } from '../arch/accelerator.ts';
 import { loadTech, type Tech } from '../arch/tech.ts';
 import { readJson } from '../arch/validate.ts';
 import { prepareRun, type InputFlags } from '../run/setup.ts';
+import { inputFingerprint } from '../run/event-input.ts';
 import type { StcbSettings } from '../stcb/schedule.ts';
 import { UsageError } from '../util/errors.ts';
-import { contentHash, hashFiles, sha256, weightHashes } from '../util/hashes.ts';
+import { contentHash, hashFiles, weightHashes } from '../util/hashes.ts';
 import { chipAreaUm2, fixedAreaBuffer } from './fixed-area.ts';
 import { makePoint, PointRefused, type DesignPoint, type PointBase } from './point.ts';
 import { cartesian, type Axis, type SweepValue } from './space.ts';
@@ -102,7 +103,7 @@ export function planPoints(o: PlanOptions): Plan {
       model: o.model,
       modelHash: o.inputs.weights !== undefined ? contentHash(hashFiles([o.inputs.weights])) : modelHash(o.model, model.source, o.inputs.seed, images.shape.slice(1)),
       input: images.origin,
-      inputHash: sha256(new Uint8Array(images.images.buffer, images.images.byteOffset, images.images.byteLength)),
+      inputHash: inputFingerprint(images),
       images: images.shape[0],
       settings: baseSettings(o, model.settings),
       spikingClassifier: o.spikingClassifier,

@@ -12,7 +12,7 @@ import { profileNetwork } from '../run/profile.ts';
 import { prepareRun, type InputFlags } from '../run/setup.ts';
 import { saveTrace, traceFile } from '../trace/store.ts';
 import { lifWorkload } from '../train/lif-workload.ts';
-import { sha256 } from '../util/hashes.ts';
+import { inputFingerprint } from '../run/event-input.ts';
 import type { NetworkFacts } from './evaluate.ts';
 import type { NetworkSetting } from './point.ts';
 import { findTrace, type RecordedTrace } from './trace-lookup.ts';
@@ -34,10 +34,11 @@ export function ensureTrace(recipe: TraceRecipe, key: string, network: NetworkSe
   const file = traceFile(dir, key);
   const factsFile = join(dir, `${key}.json`);
   // Fresh weights per setting: untrained zoo weights calibrate batch norm on the run itself.
-  const { model, images } = prepareRun(recipe.model, recipe.inputs);
+  // Event input is compressed into this setting's T (a `timesteps` sweep re-bins the same events).
+  const { model, images } = prepareRun(recipe.model, recipe.inputs, network.settings.timesteps);
   // A worker on another machine reads its own copy of the images: refuse a copy that differs from
   // the one the sweep was planned with, rather than record a trace under the wrong key.
-  const inputHash = sha256(new Uint8Array(images.images.buffer, images.images.byteOffset, images.images.byteLength));
+  const inputHash = inputFingerprint(images);
   if (inputHash !== network.inputHash) {
     throw new Error(`the images ${images.origin} differ from the ones the sweep was planned with (hash ${inputHash.slice(0, 12)}, expected ${network.inputHash.slice(0, 12)})`);
   }
@@ -70,10 +71,12 @@ export async function ensureLifTrace(recipe: TraceRecipe, key: string, network: 
   const lifKey = `${key}.${n.kind}`;
   const file = traceFile(dir, lifKey);
   if (existsSync(file)) return file;
-  const { model, images } = prepareRun(recipe.model, recipe.inputs);
+  const { model, images } = prepareRun(recipe.model, recipe.inputs, network.settings.timesteps);
   const lif = await lifWorkload(model.graph, images, {
     neuron: n.kind, lifModel: n.lifModel, lif: { ...n.lif, timesteps: n.lif.timesteps ?? network.settings.timesteps },
     seed: recipe.inputs.seed, batch: recipe.batch, traceImages: images.shape[0],
+    // Event input: a trained LIF network has its own T and synaptic kernel; the same files are read again for it.
+    ...(images.events ? { eventsAt: (T: number, kernel: number[]) => prepareRun(recipe.model, { ...recipe.inputs, synapticKernel: kernel }, T).images } : {}),
   });
   saveTrace(dir, lifKey, lif.trace);
   return file;

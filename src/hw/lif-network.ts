@@ -11,6 +11,11 @@
  * the weight by the level with shifts and adds: per (event, reachable output) one add per set bit
  * of the level and one shift per set bit above bit 0, counted exactly from the trace's level planes
  * (the AC lane's cycle per event is unchanged: a shift-add lane).
+ *
+ * Event-camera input (issue 16): the first layer reads the sensor's events, each a unit charge (one
+ * AC per event and reachable output, no level payload), and when the trace has a synaptic kernel its
+ * neurons integrate the smoothed current I'(t) = sum_k h_k I(t - k): the neuron lanes pay one
+ * multiply-add per output, step and tap (synapticFilterOps), which an STCB's linear CAB folds away.
  */
 import type { Accelerator, LifTwinSpec } from '../arch/accelerator.ts';
 import type { LayerGeometry, SpikeTrace, SpikeTraceLayer } from '../trace/types.ts';
@@ -41,6 +46,50 @@ export function levelSynapticOps(l: SpikeTraceLayer, image: number, T: number): 
     if (b > 0) shifts += acs;
   });
   return { adds, shifts };
+}
+
+/** The synaptic kernel's work per output over T steps: multiply-adds, and reads and writes of kept past currents. */
+export interface FilterOps {
+  /** One per (step t, tap k) with h_k != 0 and k <= t; none for the identity kernel [1]. */
+  multiplyAdds: number;
+  /** Past currents read: the taps k >= 1 among those. */
+  historyReads: number;
+  /** Currents kept for a later step: steps t with a tap k >= 1 reaching t + k < T. */
+  historyWrites: number;
+}
+
+export function synapticFilterOps(kernel: readonly number[], T: number): FilterOps {
+  if (kernel.length === 1 && kernel[0] === 1) return { multiplyAdds: 0, historyReads: 0, historyWrites: 0 };
+  const taps = kernel.map((h, k) => (h !== 0 ? k : -1)).filter((k) => k >= 0);
+  let multiplyAdds = 0;
+  let historyReads = 0;
+  let historyWrites = 0;
+  for (let t = 0; t < T; t++) {
+    multiplyAdds += taps.filter((k) => k <= t).length;
+    historyReads += taps.filter((k) => k >= 1 && k <= t).length;
+    if (taps.some((k) => k >= 1 && t + k < T)) historyWrites++;
+  }
+  return { multiplyAdds, historyReads, historyWrites };
+}
+
+/** Adds the synaptic kernel's work on `outputs` neurons to an event input layer's replay. */
+function addSynapticFilter(sim: LifLayerSim, outputs: number, kernel: readonly number[], T: number, ctx: LifNetworkContext): void {
+  const f = synapticFilterOps(kernel, T);
+  if (f.multiplyAdds === 0) return;
+  const ops = f.multiplyAdds * outputs;
+  const readBits = f.historyReads * outputs * ctx.spec.membraneBits;
+  const writeBits = f.historyWrites * outputs * ctx.spec.membraneBits;
+  sim.actions = mergeActions([...sim.actions,
+    { component: 'lif_neuron', action: 'filter_multiply', count: ops },
+    { component: 'lif_neuron', action: 'filter_add', count: ops },
+    { component: 'membrane_buffer', action: 'read', count: readBits },
+    { component: 'membrane_buffer', action: 'write', count: writeBits },
+  ]);
+  sim.traffic.membrane_buffer = { readBits: sim.traffic.membrane_buffer.readBits + readBits, writeBits: sim.traffic.membrane_buffer.writeBits + writeBits };
+  const cycles = Math.max(Math.ceil(ops / ctx.spec.lanes), readWritePortCycles(ctx.accel, 'psum_buffer', readBits, writeBits));
+  sim.cycles += cycles;
+  sim.stageCycles = { ...sim.stageCycles, cab: sim.stageCycles.cab + cycles };
+  sim.work = { ...sim.work, cabOps: sim.work.cabOps + ops };
 }
 
 /** Neuron update of `neurons` LIF neurons for T steps (the first layer's outputs): actions, membrane bits, cycles. */
@@ -92,7 +141,10 @@ export function simulateLifNetworkImage(trace: SpikeTrace, image: number, first:
     const sl = spiking.get(name);
     if (sl) {
       const s = spikeSummary(sl, image, T);
-      const sim = simulateLifLayer(sl, s, { accel: ctx.accel, spec: ctx.spec, clockHz: ctx.clockHz, timesteps: T, outputSpikes, inputFromDram: idx === 0, weightsOnChip, payloadBits: neuron.payloadBits });
+      // Sensor events are unit charges: no level payload on the input layer.
+      const payloadBits = sl.eventCounts ? 1 : neuron.payloadBits;
+      const sim = simulateLifLayer(sl, s, { accel: ctx.accel, spec: ctx.spec, clockHz: ctx.clockHz, timesteps: T, outputSpikes, inputFromDram: idx === 0, weightsOnChip, payloadBits });
+      if (sl.eventCounts && neuron.synapticKernel) addSynapticFilter(sim, sl.outH * sl.outW * sl.outC, neuron.synapticKernel, T, ctx);
       if (sl.levelPlanes) {
         const ops = levelSynapticOps(sl, image, T);
         sim.actions = sim.actions.map((a) => (a.component === 'ac_array' && a.action === 'add' ? { ...a, count: ops.adds } : a));

@@ -54,7 +54,7 @@ export interface ProfileSummary {
   network: string;
   model: string;
   /** STEB settings of the STCB network; `neuron`: the LIF-family network's model and parameters (--neuron lif|mlif). */
-  settings: StcbSettings & { thresholds: number[]; spikingClassifier: boolean; neuron?: LifSettings & { params: { layer: string; threshold: number; leak: number }[] } };
+  settings: StcbSettings & { thresholds: number[]; spikingClassifier: boolean; neuron?: LifSettings & { params: { layer: string; threshold: number; leak: number; tau?: number }[] } };
   backend: string;
   seed: number;
   images: number;
@@ -97,7 +97,7 @@ export interface ProfileSummary {
    * section's LIF twin): neuron model and parameters, weights, accuracy, output spikes of its neurons.
    */
   lif?: {
-    neuron: LifSettings & { params: { layer: string; threshold: number; leak: number }[] };
+    neuron: LifSettings & { params: { layer: string; threshold: number; leak: number; tau?: number }[] };
     weights: { origin: string; trained: boolean };
     accuracy?: number;
     tracedImages: number;

@@ -8,6 +8,7 @@ import { sensorSize } from '../data/events.ts';
 import { EVENT_ENCODER } from '../model/event-input.ts';
 import { checkKernel, foldedCabCoefficients, stepOf, stepsForRatio } from '../stcb/synaptic.ts';
 import type { ImageSet } from './inputs.ts';
+import { sha256 } from '../util/hashes.ts';
 
 export interface EventInputOptions {
   /** Sensor size (--input-shape H,W,2); default: the files' own, else the smallest holding every event. */
@@ -75,4 +76,42 @@ export function eventImageSet(samples: readonly EventSample[], o: EventInputOpti
     origin: `${where} (events, ${height}x${width}x2 sensor, ${T} steps of ${(windowUs / T / 1000).toFixed(2)} ms, compression ratio ${ratio.toFixed(2)} of ${frameUs} us frames${dropped > 0 ? `, ${dropped} events past the window dropped` : ''})`,
     events: { encoder: EVENT_ENCODER, counts, timesteps: T, windowUs, frameUs, compressionRatio: ratio, kernel: [...kernel], coefficients, dropped },
   };
+}
+
+/**
+ * Fingerprint of an image set for a sweep's network key. Event input: the events per input summed
+ * over the steps, with the window, frame and kernel, so the key is the same at every T of a
+ * `timesteps` sweep (each setting compresses the same events into its own T) and changes with the
+ * events or the kernel. Images: their pixels.
+ */
+export function inputFingerprint(images: ImageSet): string {
+  const e = images.events;
+  if (!e) return sha256(new Uint8Array(images.images.buffer, images.images.byteOffset, images.images.byteLength));
+  const T = e.timesteps;
+  const totals = new Uint32Array(e.counts.length / T);
+  for (let n = 0; n < totals.length; n++) for (let t = 0; t < T; t++) totals[n] += e.counts[n * T + t];
+  const recipe = JSON.stringify({ windowUs: e.windowUs, frameUs: e.frameUs, kernel: e.kernel, shape: images.shape });
+  return sha256(Buffer.concat([Buffer.from(recipe, 'utf8'), Buffer.from(totals.buffer)]));
+}
+
+/**
+ * The per-step form of an event image set, what a LIF-family network on events reads: the events per
+ * (y, x, polarity) and step as [N, H, W, 2T] (step fastest), instead of the CAB-folded sum.
+ */
+export function eventStepImages(set: ImageSet): ImageSet {
+  const e = set.events;
+  if (!e) throw new Error(`${set.origin}: not an event image set`);
+  const [n, h, w, c] = set.shape;
+  return { ...set, images: Float32Array.from(e.counts), shape: [n, h, w, c * e.timesteps] };
+}
+
+/** Binary step codes (bit t-1 set when step t had an event) of neurons [from, from + n) from event counts (step fastest). */
+export function eventCodes(counts: Uint16Array, from: number, n: number, T: number): Int32Array {
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let code = 0;
+    for (let t = 0; t < T; t++) if (counts[(from + i) * T + t] > 0) code |= 1 << t;
+    codes[i] = code;
+  }
+  return codes;
 }

@@ -15,6 +15,7 @@ import { layerGeometry, spikeLayerGeometry } from '../trace/geometry.ts';
 import type { SpikeTrace } from '../trace/types.ts';
 import { forwardBatch } from './forward.ts';
 import type { ImageSet } from './inputs.ts';
+import { eventCodes } from './event-input.ts';
 import { thresholds, validateSettings, type StcbSettings } from '../stcb/schedule.ts';
 import { checkBits, type QuantSpec } from '../stcb/quantize.ts';
 import { disposeQuantized, quantizeNetworkWeights } from '../model/quantize.ts';
@@ -158,17 +159,6 @@ function runProfile(model: Graph, weights: NetworkWeights, input: ImageSet, opts
     neurobench: bench.metrics(counts, input.labels ? correct / n : undefined),
     elapsedMs: performance.now() - start,
   };
-}
-
-/** Binary step codes (bit t-1 set when step t had an event) of neurons [from, from + n) from event counts (step fastest). */
-function eventCodes(counts: Uint16Array, from: number, n: number, T: number): Int32Array {
-  const codes = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let code = 0;
-    for (let t = 0; t < T; t++) if (counts[(from + i) * T + t] > 0) code |= 1 << t;
-    codes[i] = code;
-  }
-  return codes;
 }
 
 function concat(parts: Uint32Array[]): Uint32Array {

@@ -85,8 +85,16 @@ export interface TraceNeuron {
   reset: 'soft' | 'hard';
   /** Neuron groups keyed by the weight layer whose outputs they are. */
   groups: Record<string, TraceNeuronGroup>;
-  /** Learned threshold and leak per LIF layer (for the report's settings block). */
-  params: { layer: string; threshold: number; leak: number }[];
+  /**
+   * Learned threshold and leak per LIF layer (for the report's settings block); tau = -1 / ln(leak),
+   * the membrane time constant in steps that the learned leak stands for (leak = exp(-1 / tau)).
+   */
+  params: { layer: string; threshold: number; leak: number; tau?: number }[];
+  /**
+   * Event-camera input: the synaptic kernel h over adjacent steps that smooths the first layer's
+   * currents, I'(t) = sum_k h_k I(t - k), before its neurons integrate them (absent: none).
+   */
+  synapticKernel?: number[];
 }
 
 export interface SpikeTrace {

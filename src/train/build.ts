@@ -16,7 +16,7 @@ import { windowAxis } from '../model/shapes.ts';
 import { toStcsnn, type StcsnnOptions } from '../model/stcsnn.ts';
 import { PAPER_DEFAULTS, validateSettings, type StcbSettings } from '../stcb/schedule.ts';
 import { Steb } from './layers.ts';
-import { Lif, TimeMean, TimeRepeat } from './lif-layers.ts';
+import { EventSteps, Lif, TimeMean, TimeRepeat } from './lif-layers.ts';
 import { validateLifSettings, type LifSettings } from '../neuron/settings.ts';
 
 /** `lif`: the LIF family (plain or multi-threshold, BuildOptions.neuron): every ReLU becomes LIF neurons, time folded into the batch. */
@@ -31,6 +31,11 @@ export interface BuildOptions extends StcsnnOptions {
   bnMomentum?: number;
   /** Neuron settings of `lif` mode (required there). */
   neuron?: LifSettings;
+  /**
+   * `lif` mode on event-camera input: the model takes the events per (y, x, polarity) and step,
+   * [H, W, 2T], and its first layer integrates each step's current smoothed by this kernel (EventSteps).
+   */
+  eventKernel?: number[];
 }
 
 type Sym = tf.SymbolicTensor;
@@ -84,6 +89,11 @@ export function buildModel(graph: Graph, options: BuildOptions): tf.LayersModel 
     let out: Sym;
     switch (n.kind) {
       case 'input':
+        if (lif && options.eventKernel) {
+          input = tf.input({ shape: [n.shape[0], n.shape[1], n.shape[2] * lif.timesteps], name: n.name });
+          out = apply(new EventSteps({ name: `${n.name}.time`, timesteps: lif.timesteps, kernel: options.eventKernel }), input);
+          break;
+        }
         out = input = tf.input({ shape: [...n.shape], name: n.name });
         if (lif) out = apply(new TimeRepeat({ name: `${n.name}.time`, timesteps: lif.timesteps, encoding: lif.encoding }), out);
         break;

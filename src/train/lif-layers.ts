@@ -10,11 +10,17 @@
  *   learnable threshold theta and leak lambda = sigmoid(leak_logit) (one of each per layer). BPTT:
  *   tfjs differentiates the unrolled loop. `step` is the same update for one step with the
  *   state passed in and out (trace-based training, train/online.ts).
+ * - `EventSteps`: event-camera input (issue 16): the events per (y, x, polarity) and step, [N, H, W, 2T]
+ *   (step fastest, the layout of src/run/event-input.ts), into T steps of [N, H, W, 2], each smoothed
+ *   by the synaptic kernel, I'(t) = sum_k h_k E(t - k). The first layer is linear and has no bias
+ *   in the current it adds per step (bias and batch norm act per step after it), so smoothing its
+ *   input equals smoothing its synaptic currents W (*) E(t), what the hardware does (hw/lif-network.ts).
  * - `TimeMean`: the mean of the logits over the steps (the classifier's outputs integrate, never fire).
  */
 import * as tf from '@tensorflow/tfjs';
 import { spikeFn, stopGradient } from '../neuron/spike-fn.ts';
 import { LIF_DEFAULTS, validateLifSettings, type InputEncoding, type LifSettings } from '../neuron/settings.ts';
+import { checkKernel } from '../stcb/synaptic.ts';
 import { LAYER_PACKAGE } from './layers.ts';
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
@@ -42,6 +48,41 @@ export class TimeRepeat extends tf.layers.Layer {
   }
   override getConfig(): tf.serialization.ConfigDict {
     return { timesteps: this.timesteps, encoding: this.encoding, ...super.getConfig() };
+  }
+}
+
+export class EventSteps extends tf.layers.Layer {
+  static readonly className = 'EventSteps';
+  readonly timesteps: number;
+  readonly kernel: number[];
+  constructor(args: LayerArgs & { timesteps: number; kernel: number[] }) {
+    super(args);
+    checkKernel(args.kernel);
+    this.timesteps = args.timesteps;
+    this.kernel = [...args.kernel];
+  }
+  override computeOutputShape(s: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    const shape = (Array.isArray(s[0]) ? s[0] : s) as tf.Shape;
+    return [shape[0], shape[1], shape[2], (shape[3] as number) / this.timesteps];
+  }
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const T = this.timesteps;
+      const [n, h, w, ct] = x.shape;
+      const c = ct / T;
+      // [N, H, W, C, T] -> [T, N, H, W, C] -> T tensors of [N, H, W, C].
+      const stepMajor = tf.transpose(tf.reshape(x, [n, h, w, c, T]), [4, 0, 1, 2, 3]);
+      const steps = tf.unstack(stepMajor, 0);
+      const smoothed = steps.map((_, t) => {
+        const taps = this.kernel.flatMap((hk, k) => (t - k >= 0 && hk !== 0 ? [k === 0 && hk === 1 ? steps[t] : tf.mul(steps[t - k], hk)] : []));
+        return taps.length === 0 ? tf.zerosLike(steps[t]) : taps.length === 1 ? taps[0] : tf.addN(taps);
+      });
+      return T === 1 ? tf.clone(smoothed[0]) : tf.concat(smoothed, 0);
+    });
+  }
+  override getConfig(): tf.serialization.ConfigDict {
+    return { timesteps: this.timesteps, kernel: [...this.kernel], ...super.getConfig() };
   }
 }
 
@@ -177,6 +218,7 @@ export function registerLifLayers(): void {
   if (registered) return;
   tf.serialization.registerClass(TimeRepeat, LAYER_PACKAGE);
   tf.serialization.registerClass(TimeMean, LAYER_PACKAGE);
+  tf.serialization.registerClass(EventSteps, LAYER_PACKAGE);
   tf.serialization.registerClass(Lif, LAYER_PACKAGE);
   registered = true;
 }
@@ -190,6 +232,9 @@ export function lifLayers(model: tf.LayersModel): Lif[] {
 export async function withLifTimesteps(model: tf.LayersModel, timesteps: number): Promise<tf.LayersModel> {
   const topology = model.toJSON(null, false) as tf.serialization.ConfigDict;
   const config = topology.config as tf.serialization.ConfigDict;
+  if (model.layers.some((l) => l instanceof EventSteps)) {
+    throw new Error(`${model.name} takes events compressed into its own ${lifLayers(model)[0]?.settings.timesteps} steps; profile it at that T (--timesteps)`);
+  }
   const names = [TimeRepeat.className, TimeMean.className, Lif.className];
   for (const layer of config.layers as tf.serialization.ConfigDict[]) {
     const cn = String(layer.class_name).replace(`${LAYER_PACKAGE}>`, '');

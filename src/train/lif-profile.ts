@@ -14,13 +14,20 @@ import { inferShapes } from '../model/shapes.ts';
 import { spikingLayers, toStcsnn } from '../model/stcsnn.ts';
 import { levelBits, type LifSettings } from '../neuron/settings.ts';
 import { layerGeometry, spikeLayerGeometry } from '../trace/geometry.ts';
-import type { SpikeTrace, TraceNeuronGroup } from '../trace/types.ts';
-import { Lif, TimeRepeat, lifLayers } from './lif-layers.ts';
+import type { SpikeLayerGeometry, SpikeTrace, SpikeTraceLayer, TraceNeuronGroup } from '../trace/types.ts';
+import { EVENT_ENCODER } from '../model/event-input.ts';
+import { eventCodes } from '../run/event-input.ts';
+import { EventSteps, Lif, TimeRepeat, lifLayers } from './lif-layers.ts';
 
 export interface LifRunInput {
   images: Float32Array;
   shape: [number, number, number, number];
   labels?: Int32Array;
+  /**
+   * Event-camera input (a model with EventSteps): the events per image, (y, x, polarity) and step,
+   * step fastest, at the model's T; `images` are then the same counts as floats, [N, H, W, 2T].
+   */
+  eventCounts?: Uint16Array;
 }
 
 export interface LifRun {
@@ -36,6 +43,17 @@ export function lifModelSettings(model: tf.LayersModel): LifSettings {
   const lifs = lifLayers(model);
   if (lifs.length === 0) throw new Error(`${model.name}: not a LIF-family network (no Lif layers)`);
   return lifs[0].settings;
+}
+
+/** The membrane time constant in steps that a leak lambda = exp(-1 / tau) stands for (no leak: infinite). */
+export function tauOfLeak(leak: number): number {
+  return leak >= 1 ? Infinity : -1 / Math.log(leak);
+}
+
+/** The event input layer of the first `images` images: events per (neuron, step) and the steps that had any. */
+function eventTraceLayer(geom: SpikeLayerGeometry, counts: Uint16Array, images: number, T: number): SpikeTraceLayer {
+  const n = images * geom.inH * geom.inW * geom.inC;
+  return { ...geom, codes: Uint32Array.from(eventCodes(counts, 0, n, T)), eventCounts: counts.slice(0, n * T) };
 }
 
 /** Encodes a [T*N, ...] step-major level tensor's values into per-neuron codes over the batch. */
@@ -55,14 +73,8 @@ function levelCodes(levels: Float32Array, T: number, n: number, per: number, pla
   return { events, planes: bitPlanes };
 }
 
-/**
- * Runs `model` (built from `graph` by buildModel in lif mode) on the images in batches and records
- * the trace of the first `traceImages` images (all when absent). `calibrate`: batch-norm statistics
- * from each batch (an untrained network, like the STCSNN's calibration).
- */
-export function runLifNetwork(model: tf.LayersModel, graph: Graph, input: LifRunInput, opts: { batch: number; traceImages?: number; calibrate?: boolean }): LifRun {
-  const neuron = lifModelSettings(model);
-  const T = neuron.timesteps;
+/** The weight layers of a LIF-family run as the trace sees them: spiking ones (with what each reads) and MAC ones. */
+function traceLayout(model: tf.LayersModel, graph: Graph, events: boolean) {
   const g = toStcsnn(graph, { spikingClassifier: true });
   const shapes = inferShapes(g);
   const nodes = nodeByName(g);
@@ -72,11 +84,28 @@ export function runLifNetwork(model: tf.LayersModel, graph: Graph, input: LifRun
   // Under rate coding the first layer reads input spikes too; its "encoder" is the input node.
   const first = weightNodes[0];
   const spikingGeoms = weightNodes.filter((w) => spikingNames.has(w.name)).map((w) => spikeLayerGeometry(g, shapes, w));
-  const macGeoms = weightNodes.filter((w) => !spikingNames.has(w.name) && !(rate && w === first)).map((w) => layerGeometry(g, shapes, w));
+  const macGeoms = weightNodes.filter((w) => !spikingNames.has(w.name) && !((rate || events) && w === first)).map((w) => layerGeometry(g, shapes, w));
   const rateGeom = rate ? { ...layerGeometry(g, shapes, first), encoder: `${g.nodes[0].name}.time` } : undefined;
-  const spiking = rateGeom ? [rateGeom, ...spikingGeoms] : spikingGeoms;
+  // Event input: the first layer reads the sensor's events, one synaptic event each (no probe: the counts are the input).
+  const eventGeom = events ? { ...layerGeometry(g, shapes, first), encoder: EVENT_ENCODER } : undefined;
+  const inputGeom = rateGeom ?? eventGeom;
+  const spiking = inputGeom ? [inputGeom, ...spikingGeoms] : spikingGeoms;
   // The tensor each spiking layer reads: the value its STEB encodes in STCSNN form (or the repeated input).
   const probeName = (encoder: string): string => encoder === rateGeom?.encoder ? encoder : (nodes.get(encoder)?.inputs[0] ?? encoder);
+  return { g, shapes, nodes, weightNodes, spiking, macGeoms, eventGeom, probeName };
+}
+
+/**
+ * Runs `model` (built from `graph` by buildModel in lif mode) on the images in batches and records
+ * the trace of the first `traceImages` images (all when absent). `calibrate`: batch-norm statistics
+ * from each batch (an untrained network, like the STCSNN's calibration).
+ */
+export function runLifNetwork(model: tf.LayersModel, graph: Graph, input: LifRunInput, opts: { batch: number; traceImages?: number; calibrate?: boolean }): LifRun {
+  const neuron = lifModelSettings(model);
+  const T = neuron.timesteps;
+  const eventSteps = model.layers.find((l): l is EventSteps => l instanceof EventSteps);
+  if (eventSteps && !input.eventCounts) throw new Error(`${model.name} reads event-camera input: give it events (--events)`);
+  const { g, shapes, nodes, weightNodes, spiking, macGeoms, eventGeom, probeName } = traceLayout(model, graph, eventSteps !== undefined);
   const lifs = lifLayers(model);
   // The weight layer whose outputs each Lif layer's neurons are (conv -> [bn] -> relu).
   const groupOf = (lif: Lif): string => {
@@ -85,7 +114,7 @@ export function runLifNetwork(model: tf.LayersModel, graph: Graph, input: LifRun
     if (!n) throw new Error(`LIF layer ${lif.name} reads no weight layer`);
     return n.name;
   };
-  const probes = [...new Set(spiking.map((s) => probeName(s.encoder)))];
+  const probes = [...new Set(spiking.filter((s) => s !== eventGeom).map((s) => probeName(s.encoder)))];
   const probe = tf.model({ inputs: model.inputs, outputs: [model.outputs[0], ...probes.map((p) => model.getLayer(p).output as tf.SymbolicTensor), ...lifs.map((l) => l.output as tf.SymbolicTensor)] });
   const [N, h, w, c] = input.shape;
   const traced = Math.min(N, opts.traceImages ?? N);
@@ -142,6 +171,7 @@ export function runLifNetwork(model: tf.LayersModel, graph: Graph, input: LifRun
     return out;
   };
   const layers = spiking.map((geom) => {
+    if (geom === eventGeom && input.eventCounts) return eventTraceLayer(geom, input.eventCounts, traced, T);
     const p = probeName(geom.encoder);
     const parts = planeParts.get(p) ?? [];
     return {
@@ -151,7 +181,8 @@ export function runLifNetwork(model: tf.LayersModel, graph: Graph, input: LifRun
   });
   const params = lifs.map((l) => {
     const { theta, lambda } = l.params();
-    const r = { layer: l.name, threshold: theta.dataSync()[0], leak: lambda.dataSync()[0] };
+    const leak = lambda.dataSync()[0];
+    const r = { layer: l.name, threshold: theta.dataSync()[0], leak, tau: tauOfLeak(leak) };
     lambda.dispose(); // theta is the layer's variable itself: not ours to dispose
     return r;
   });
@@ -164,7 +195,10 @@ export function runLifNetwork(model: tf.LayersModel, graph: Graph, input: LifRun
     layers,
     macLayers: macGeoms,
     order: weightNodes.map((w) => w.name),
-    neuron: { kind: neuron.kind, levels: neuron.levels, payloadBits: neuron.levels > 1 ? planeCount : 1, reset: neuron.reset, groups, params },
+    neuron: {
+      kind: neuron.kind, levels: neuron.levels, payloadBits: neuron.levels > 1 ? planeCount : 1, reset: neuron.reset, groups, params,
+      ...(eventSteps ? { synapticKernel: [...eventSteps.kernel] } : {}),
+    },
   };
   return { trace, accuracy: input.labels ? correct / N : undefined, neuron };
 }

@@ -12,7 +12,9 @@ import type { ImageSet } from '../run/inputs.ts';
 import { lifSettingsFor, type LifSettings, type NeuronKind } from '../neuron/settings.ts';
 import { buildModel } from './build.ts';
 import { loadModel, modelJsonPath } from './io.ts';
-import { lifModelSettings, runLifNetwork } from './lif-profile.ts';
+import { lifModelSettings, runLifNetwork, type LifRunInput } from './lif-profile.ts';
+import { EventSteps } from './lif-layers.ts';
+import { eventStepImages } from '../run/event-input.ts';
 import type { SpikeTrace } from '../trace/types.ts';
 
 export interface LifWorkloadOptions {
@@ -24,13 +26,18 @@ export interface LifWorkloadOptions {
   seed: number;
   batch: number;
   traceImages: number;
+  /**
+   * Event-camera input: the same event files compressed into another number of steps and smoothed
+   * with another synaptic kernel (a trained LIF network's own, when they differ from the STCB run's).
+   */
+  eventsAt?: (timesteps: number, kernel: number[]) => ImageSet;
 }
 
 export interface LifWorkload {
   trace: SpikeTrace;
   accuracy?: number;
   /** Neuron model and parameters as the network ran (learned thresholds and leaks per layer). */
-  neuron: LifSettings & { params: { layer: string; threshold: number; leak: number }[] };
+  neuron: LifSettings & { params: { layer: string; threshold: number; leak: number; tau?: number }[] };
   origin: string;
   trained: boolean;
   /** Output spike events of the network's LIF neurons per traced image (all layers, all steps). */
@@ -57,6 +64,25 @@ function trainJsonOf(modelPath: string): { neuron?: LifSettings; network?: strin
   return j.settings ?? {};
 }
 
+/** What the LIF network reads: the images, or for a network on events the events per step at its own T. */
+function lifInput(model: tf.LayersModel, images: ImageSet, o: LifWorkloadOptions): LifRunInput {
+  const eventModel = model.layers.some((l) => l instanceof EventSteps);
+  if (!eventModel) {
+    if (images.events) throw new Error(`${model.name} takes images, not event-camera input (train it with --events)`);
+    return { images: images.images, shape: images.shape, labels: images.labels };
+  }
+  if (!images.events) throw new Error(`${model.name} was trained on event-camera input: profile it with --events`);
+  const T = lifModelSettings(model).timesteps;
+  const kernel = (model.layers.find((l) => l instanceof EventSteps) as EventSteps).kernel;
+  const same = (e: NonNullable<ImageSet['events']>): boolean => e.timesteps === T && e.kernel.join(',') === kernel.join(',');
+  const at = same(images.events) ? images : o.eventsAt?.(T, kernel);
+  if (!at?.events || !same(at.events)) {
+    throw new Error(`${model.name} integrates ${T} steps smoothed with [${kernel.join(', ')}], the events were read into ${images.events.timesteps} steps with [${images.events.kernel.join(', ')}]`);
+  }
+  const steps = eventStepImages(at);
+  return { images: steps.images, shape: steps.shape, labels: steps.labels, eventCounts: at.events.counts };
+}
+
 export async function lifWorkload(graph: Graph, images: ImageSet, o: LifWorkloadOptions): Promise<LifWorkload> {
   const ann = withoutStebs(graph);
   let model: tf.LayersModel;
@@ -73,12 +99,15 @@ export async function lifWorkload(graph: Graph, images: ImageSet, o: LifWorkload
     origin = `trained ${kind} model ${o.lifModel}`;
     trained = true;
   } else {
-    model = buildModel(ann, { mode: 'lif', neuron: lifSettingsFor(o.neuron, undefined, o.lif), seed: o.seed });
+    // On events, a seeded network takes the events' own T and kernel unless --timesteps says otherwise.
+    const ev = images.events;
+    const neuron = lifSettingsFor(o.neuron, ev ? o.lif?.timesteps ?? ev.timesteps : undefined, o.lif);
+    model = buildModel(ann, { mode: 'lif', neuron, seed: o.seed, ...(ev ? { eventKernel: ev.kernel } : {}) });
     origin = `He-normal initialisation, seed ${o.seed}; batch-norm statistics from each batch`;
     trained = false;
   }
   try {
-    const run = runLifNetwork(model, ann, { images: images.images, shape: images.shape as [number, number, number, number], labels: images.labels }, {
+    const run = runLifNetwork(model, ann, lifInput(model, images, o), {
       batch: o.batch, traceImages: o.traceImages, calibrate: !trained,
     });
     const params = run.trace.neuron?.params ?? [];
