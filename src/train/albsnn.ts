@@ -17,12 +17,14 @@
  *                  full-precision layer it is poor and would make every layer look free to binarise),
  *                  else its kernel as trained at full precision,
  *   deltaLoss_l  = L_with(l) - L_without(l)   (the loss attributable to binarising l, the rest fixed).
- * Selection for the next epoch: S = { l : deltaLoss_l <= tolerance x L_without(l) }; then, while the
- * held-out loss of S exceeds (1 + tolerance) x L_ref (the network as a whole may not lose more than
- * that against the full-precision one), the layer of S with the largest deltaLoss leaves S. A layer
- * leaving the binary set goes back to its starting kernel and trains at full precision from there.
+ * Selection for the next epoch: S = { l : deltaLoss_l <= tolerance x L_without(l) }. After the last
+ * epoch, in addition, while the held-out loss of S exceeds (1 + tolerance) x L_ref (the network as a
+ * whole may not lose more than that against the full-precision one), the layer of S with the largest
+ * deltaLoss leaves S. A layer leaving the binary set goes back to its starting kernel (and trains at
+ * full precision from there, before the last epoch; batch-norm statistics are re-estimated).
  * The selection made after the last epoch is saved (its held-out loss is the one measured for it),
- * with its kernels binarised (+-alpha values), so every later tool sees 1-bit layers.
+ * with its kernels binarised (+-alpha values), so every later tool sees 1-bit layers. Held-out
+ * scores use the batch's own batch-norm statistics (see heldOutScore).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -133,14 +135,51 @@ function gather(data: TrainData, idx: Int32Array, start: number, end: number): B
 
 interface Score { loss: number; accuracy: number }
 
-/** Held-out loss and accuracy in inference mode. */
+/** Images per forward pass of the held-out scoring: batch statistics over this many images. */
+const SCORE_CHUNK = 500;
+
+/**
+ * Held-out loss and accuracy with batch norm on the batch's own statistics (training-mode forward,
+ * moving statistics restored afterwards): after a kernel changes (binarised, or back to its
+ * starting value) the moving statistics belong to the other kernel, and would mostly measure that
+ * mismatch rather than the kernel.
+ */
 function heldOutScore(model: tf.LayersModel, batch: Batch, classes: number): Score {
-  return tf.tidy(() => {
-    const logits = model.predict(batch.x) as tf.Tensor2D;
-    const loss = tf.losses.softmaxCrossEntropy(tf.oneHot(batch.y, classes), logits).dataSync()[0];
-    const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.y), 'float32')).dataSync()[0];
-    return { loss, accuracy: correct / batch.y.shape[0] };
-  });
+  const saved = model.nonTrainableWeights.map((w) => w.read().clone());
+  const n = batch.y.shape[0];
+  let lossSum = 0;
+  let correct = 0;
+  for (let s = 0; s < n; s += SCORE_CHUNK) {
+    const e = Math.min(n, s + SCORE_CHUNK);
+    const [loss, hits] = tf.tidy(() => {
+      const x = tf.slice(batch.x, [s, 0, 0, 0], [e - s, -1, -1, -1]);
+      const y = tf.slice(batch.y, [s], [e - s]);
+      const logits = model.apply(x, { training: true }) as tf.Tensor2D;
+      return [
+        tf.losses.softmaxCrossEntropy(tf.oneHot(y, classes), logits).dataSync()[0] * (e - s),
+        tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32')).dataSync()[0],
+      ];
+    });
+    lossSum += loss;
+    correct += hits;
+  }
+  model.nonTrainableWeights.forEach((w, i) => w.write(saved[i]));
+  tf.dispose(saved);
+  return { loss: lossSum / n, accuracy: correct / n };
+}
+
+/**
+ * Re-estimates the batch-norm moving statistics for the current kernels with
+ * training-mode passes over training batches (no weight update): momentum 0.9 leaves 0.9^100 of the
+ * old statistics after 100 batches.
+ */
+function recalibrateBatchNorm(model: tf.LayersModel, data: TrainData, trainN: number, batchSize: number, seed: number): void {
+  const order = shuffledIndices(trainN, seed);
+  for (let i = 0, s = 0; i < 100 && s < trainN; i++, s += batchSize) {
+    const b = gather(data, order, s, Math.min(trainN, s + batchSize));
+    tf.tidy(() => { model.apply(b.x, { training: true }); });
+    tf.dispose([b.x, b.y]);
+  }
 }
 
 const without = (set: ReadonlySet<string>, l: string): Set<string> => new Set([...set].filter((x) => x !== l));
@@ -214,9 +253,9 @@ function trainEpoch(c: EpochContext, binary: ReadonlySet<string>, epoch: number)
       return tf.losses.softmaxCrossEntropy(tf.oneHot(b.y, data.classes), logits) as tf.Scalar;
     }, varList);
     // Straight-through: the gradient of a binarised kernel updates its latent kernel.
-    const routed: Record<string, tf.Tensor> = {};
-    for (const [name, g] of Object.entries(grads)) routed[routes.get(name)?.name ?? name] = g;
-    optimizer.applyGradients(routed as unknown as tf.NamedTensorMap & Record<string, tf.Variable>);
+    // A list, not a map: Adam keeps its moments by position, and a map would put numeric names first.
+    const routed = varList.filter((v) => grads[v.name] !== undefined).map((v) => ({ name: routes.get(v.name)?.name ?? v.name, tensor: grads[v.name] }));
+    optimizer.applyGradients(routed);
     kernels.syncFullPrecision(binary);
     lossSum += value.dataSync()[0] * (e - s);
     tf.dispose([value, b.x, b.y, ...Object.values(grads)]);
@@ -262,10 +301,15 @@ export async function trainAlbsnn(model: tf.LayersModel, data: TrainData, o: Alb
     const trainLoss = trainEpoch(ctx, trained, epoch);
     const after = estimator.score(trained);
     const estimates = estimator.estimate(trained);
-    const selection = estimator.select(trained, estimates, reference.budgetLoss);
+    // The network budget is the final acceptance test: before the last epoch, layers that pass keep
+    // training binary, so the network can adapt to them before it is judged as a whole.
+    const last = epoch === o.epochs - 1;
+    const selection = estimator.select(trained, estimates, last ? reference.budgetLoss : Infinity);
     binary = new Set(selection.binary);
     for (const l of trained) if (!binary.has(l)) kernels.restart(l);
     kernels.set(binary);
+    // Kernels changed since training: the moving statistics (test accuracy, saved model) follow them.
+    if (binary.size !== trained.size || [...binary].some((l) => !trained.has(l))) recalibrateBatchNorm(model, data, trainN, o.batchSize, o.seed + epoch);
     const record: AlbsnnEpoch = {
       epoch: epoch + 1, heldOutLoss: after.loss, heldOutAccuracy: after.accuracy, trainedBinary: [...trained],
       estimates: estimates.map((x) => ({ ...x, binary: binary.has(x.layer) })), selection,
