@@ -308,8 +308,10 @@ export async function trainAlbsnn(model: tf.LayersModel, data: TrainData, o: Alb
     binary = new Set(selection.binary);
     for (const l of trained) if (!binary.has(l)) kernels.restart(l);
     kernels.set(binary);
-    // Kernels changed since training: the moving statistics (test accuracy, saved model) follow them.
-    if (binary.size !== trained.size || [...binary].some((l) => !trained.has(l))) recalibrateBatchNorm(model, data, trainN, o.batchSize, o.seed + epoch);
+    // The moving statistics (test accuracy, saved model) follow the kernels now in place: they lag
+    // behind binary kernels, whose signs kept flipping during the epoch, and belong to other kernels
+    // after a layer returned to its starting kernel.
+    recalibrateBatchNorm(model, data, trainN, o.batchSize, o.seed + epoch);
     const record: AlbsnnEpoch = {
       epoch: epoch + 1, heldOutLoss: after.loss, heldOutAccuracy: after.accuracy, trainedBinary: [...trained],
       estimates: estimates.map((x) => ({ ...x, binary: binary.has(x.layer) })), selection,
