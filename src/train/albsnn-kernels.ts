@@ -7,12 +7,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** +-alpha per output channel (last axis), alpha = mean |W| of the channel; sign(0) = 0 as in quantizeWeightsPerChannel. */
+/**
+ * +-alpha per output channel (last axis), alpha = mean |W| of the channel. A latent 0 becomes +alpha:
+ * a 1-bit weight has no zero (a single exact zero in a trained latent kernel made its layer
+ * undetectable as binary, and unstorable in one bit).
+ */
 export function binarizeTensor(w: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const axes = w.shape.slice(0, -1).map((_, i) => i);
     const alpha = tf.mean(tf.abs(w), axes);
-    return tf.mul(tf.sign(w), alpha);
+    return tf.mul(tf.where(tf.greaterEqual(w, 0), tf.onesLike(w), tf.onesLike(w).neg()), alpha);
   });
 }
 

@@ -7,6 +7,7 @@ import { GraphBuilder } from '../../src/model/builder.ts';
 import { isBinaryKernel } from '../../src/model/binarize.ts';
 import { buildModel } from '../../src/train/build.ts';
 import { trainAlbsnn, type AlbsnnReport } from '../../src/train/albsnn.ts';
+import { binarizeTensor } from '../../src/train/albsnn-kernels.ts';
 import { loadModel } from '../../src/train/io.ts';
 import { cpuBackend, randomArray } from '../helpers.ts';
 
@@ -108,4 +109,13 @@ test('estimator: a kernel that is already +-alpha loses nothing when binarised a
   t.deepEqual(r.binaryLayers, ['fc']);
   t.true(Math.abs(r.epochs[0].selection.heldOutLoss - ceStart) < 1e-4);
   t.true(isBinaryKernel(saved as Float32Array, 3));
+});
+
+test('binarised kernels are +-mean|W| per output channel, a zero becoming +alpha', (t) => {
+  // Channels (last axis): [0, -3] and [1, 2], alpha 1.5 each; [0, -2] alpha 1, [4, -2] alpha 3.
+  const b = binarizeTensor(tf.tensor2d([0, 1, -3, 2], [2, 2]));
+  t.deepEqual(Array.from(b.dataSync()), [1.5, 1.5, -1.5, 1.5]);
+  const c = binarizeTensor(tf.tensor2d([0, 4, -2, -2], [2, 2]));
+  t.deepEqual(Array.from(c.dataSync()), [1, 3, -1, -3]);
+  tf.dispose([b, c]);
 });
