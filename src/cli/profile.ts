@@ -73,7 +73,7 @@ export function registerProfileCommand(program: Command): void {
   const cmd = program
     .command('profile')
     .description('profile a zoo network, a tfjs model.json or a SCALE-Sim topology as an STCSNN: per-layer spikes, op counts, paper-mode and hardware-mode energy')
-    .argument('[model]', 'zoo network (vgg11, vgg16, resnet18, resnet18-imagenet, smallnet), path to a tfjs model.json, or an ONNX file (model.onnx, e.g. from torch.onnx.export)');
+    .argument('[model]', 'zoo network (vgg11, vgg16, resnet18, resnet18-imagenet, smallnet, smallnet-gap), path to a tfjs model.json, or an ONNX file (model.onnx, e.g. from torch.onnx.export)');
   addStcbOptions(cmd);
   addInputOptions(cmd);
   addModelOptions(cmd);

@@ -19,7 +19,7 @@ export function registerTrainBinaryCommand(program: Command): void {
     .option('--lr <rate>', 'Adam learning rate', positiveNumber('--lr'), 2e-4)
     .option('--seed <n>', 'shuffling seed', positiveInt('--seed'), 1)
     .option('--held-out <n>', 'training images held out for the estimator (the last n)', positiveInt('--held-out'), 2000)
-    .option('--tolerance <r>', 'binarise a layer while its held-out loss rises by at most r x the full-precision loss', positiveNumber('--tolerance'), 0.05)
+    .option('--tolerance <r>', 'binarise a layer while its held-out loss rises by at most r x its full-precision loss, and the network\'s by at most r x the starting network\'s', positiveNumber('--tolerance'), 0.05)
     .option('--layers <names>', 'candidate layers, comma-separated (default: every Conv2D/Dense)', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .option('--limit <n>', 'use only the first n training images', positiveInt('--limit'))
     .option('--test-limit <n>', 'use only the first n test images', positiveInt('--test-limit'))

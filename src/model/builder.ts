@@ -14,10 +14,11 @@ export class GraphBuilder {
     return node.name;
   }
 
-  conv(from: string, name: string, filters: number, kernel: number, stride = 1, padding: PaddingSpec = 1): string {
+  /** A bias only where no batch norm follows (e.g. a 1x1 classifier conv); BN's shift makes it redundant elsewhere. */
+  conv(from: string, name: string, filters: number, kernel: number, stride = 1, padding: PaddingSpec = 1, useBias = false): string {
     return this.push({
       kind: 'conv2d', name, inputs: [from], filters, kernel: [kernel, kernel], strides: [stride, stride], padding,
-      useBias: false,
+      useBias,
     });
   }
 

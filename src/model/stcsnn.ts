@@ -7,6 +7,7 @@
  * job (no output for x <= 0) is done by the encoder, which never spikes there. The first weight layer
  * reads raw input and stays a MAC layer; a layer that reads a value no ReLU produced (e.g. after batch
  * norm alone) stays a MAC layer too, because an encoder would clip its negative inputs.
+ * The classifier (see `classifierOf`) stays a real-valued MAC layer unless `spikingClassifier`.
  * Layers reading the same value share one STEB (ResNet: conv1 and the 1x1 shortcut of a block).
  */
 import { consumers, isWeightNode, nodeByName, validateGraph, type Graph, type LayerNode, type StebNode } from './graph.ts';
@@ -25,6 +26,18 @@ function readsReluOutput(name: string, nodes: Map<string, LayerNode>): boolean {
   return n?.kind === 'relu' || n?.kind === 'steb';
 }
 
+/**
+ * The final classifier: the weight layer the output reads, seen through pooling/flattening (a dense
+ * `fc`, or a 1x1 conv followed by global average pooling as in ALBSNN's head); undefined when the
+ * output is not reached that way.
+ */
+export function classifierOf(g: Graph): LayerNode | undefined {
+  const nodes = nodeByName(g);
+  let n = nodes.get(g.output);
+  while (n && TRANSPARENT.has(n.kind)) n = nodes.get(n.inputs[0]);
+  return n && isWeightNode(n) ? n : undefined;
+}
+
 export function stebNameFor(source: string): string {
   return `${source}.steb`;
 }
@@ -34,7 +47,7 @@ export function toStcsnn(ann: Graph, options: StcsnnOptions = {}): Graph {
   if (ann.nodes.some((n) => n.kind === 'steb')) return ann;
   const nodes = nodeByName(ann);
   const users = consumers(ann);
-  const classifier = ann.nodes.find((n) => n.name === ann.output);
+  const classifier = classifierOf(ann);
 
   const spiking = (n: LayerNode): boolean =>
     isWeightNode(n) &&

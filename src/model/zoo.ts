@@ -67,6 +67,23 @@ function smallnet(name: string, inputShape: Shape, classes: number): Graph {
   return b.build(b.dense(b.flatten(x, 'flatten'), 'fc', classes));
 }
 
+/**
+ * smallnet with ALBSNN's global-average-pool head instead of the linear layer (the seed paper:
+ * "GAP ... replace[s] the fully connected layers by the combination of convolution and pooling"):
+ * smallnet's two conv blocks, a third 3x3 conv block of 128 channels on the 7x7 map, then a 1x1 conv
+ * (with bias) to one map per class, averaged over the map into the logits. The third block gives
+ * the head the capacity the linear layer had (a 1x1 conv straight after conv2 reached 58% test
+ * accuracy where it reached 73% after one epoch on 12,000 images); the classifier's weights no
+ * longer grow with the input size.
+ */
+function smallnetGap(name: string, inputShape: Shape, classes: number): Graph {
+  const b = new GraphBuilder(name, inputShape);
+  let x = b.maxpool(b.convBnRelu('input', 'conv1', 32), 'pool1', 2);
+  x = b.maxpool(b.convBnRelu(x, 'conv2', 64), 'pool2', 2);
+  x = b.convBnRelu(x, 'conv3', 128);
+  return b.build(b.globalAvgPool(b.conv(x, 'classifier', classes, 1, 1, 0, true), 'gap'));
+}
+
 interface ZooEntry {
   description: string;
   defaultInput: Shape;
@@ -97,6 +114,12 @@ export const ZOO: Readonly<Record<string, ZooEntry>> = {
     defaultInput: [28, 28, 1],
     defaultClasses: 10,
     build: (s, c) => smallnet('smallnet', s, c),
+  },
+  'smallnet-gap': {
+    description: 'conv32-pool-conv64-pool-conv128-conv1x1(classes)-global average pool (ALBSNN head) for 28x28x1 data',
+    defaultInput: [28, 28, 1],
+    defaultClasses: 10,
+    build: (s, c) => smallnetGap('smallnet-gap', s, c),
   },
 };
 
