@@ -18,22 +18,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createRequire } from 'node:module';
-import type OnnxProto from 'onnx-proto';
 import * as tf from '@tensorflow/tfjs';
 import type { Graph, LayerNode, PaddingSpec } from './graph.ts';
 import { validateGraph } from './graph.ts';
 import type { LayerParams } from './weights.ts';
 import { ModelFormatError, type ImportedModel } from './tfjs-import.ts';
-import { attributes, int, nodeOf, tensorValues, type Constant, type GraphProto, type NodeProto } from './onnx-tensors.ts';
+import { attributes, int, nodeOf, onnxMessages, tensorValues, type Constant, type GraphProto, type NodeProto, type Onnx } from './onnx-tensors.ts';
 
-type Onnx = typeof OnnxProto.onnx;
-/** onnx-proto (protobufjs, ~0.1-0.2 s to load) is required on the first ONNX file, not by every command that can load a model. */
-let onnxModule: Onnx | undefined;
-function onnxProto(): Onnx {
-  onnxModule ??= (createRequire(import.meta.url)('onnx-proto') as typeof OnnxProto).onnx;
-  return onnxModule;
-}
 /** The ops the import maps (anything else is refused by name). */
 export const ONNX_SUPPORTED_OPS = [
   'Conv', 'Gemm', 'MatMul', 'Relu', 'BatchNormalization', 'MaxPool', 'AveragePool', 'GlobalAveragePool',
@@ -343,7 +334,7 @@ function inputShape(g: GraphProto, initializers: Set<string>, file: string): { n
 export function importOnnxBytes(bytes: Uint8Array, file: string, graphName?: string): ImportedModel {
   let model: InstanceType<Onnx['ModelProto']>;
   try {
-    model = onnxProto().ModelProto.decode(bytes);
+    model = onnxMessages().ModelProto.decode(bytes);
   } catch (e) {
     throw new ModelFormatError(`${file} is not an ONNX model (${e instanceof Error ? e.message : String(e)})`);
   }

@@ -4,8 +4,18 @@
  * (float_data, int64_data, int32_data, double_data or little-endian raw_data, as the spec allows), and
  * node attributes with ONNX's defaults.
  */
+import { createRequire } from 'node:module';
 import type onnxProto from 'onnx-proto';
 import { ModelFormatError } from './tfjs-import.ts';
+
+export type Onnx = typeof onnxProto.onnx;
+let onnxModule: Onnx | undefined;
+
+/** onnx-proto (protobufjs, ~0.1-0.2 s to load), required on the first ONNX file rather than by every command that can load a model. */
+export function onnxMessages(): Onnx {
+  onnxModule ??= (createRequire(import.meta.url)('onnx-proto') as typeof onnxProto).onnx;
+  return onnxModule;
+}
 
 /** A node with its optional protobuf fields resolved (empty name, lists and op type when absent). */
 export interface NodeProto {
