@@ -55,8 +55,9 @@ export function ownedKernelValues(kernel: tf.Tensor): Float32Array {
   const kept = hostCopies.get(kernel);
   if (kept !== undefined) return kept.slice();
   const values = kernel.dataSync() as Float32Array;
-  // The CPU backend hands out its own storage; WASM, WebGL and tfjs-node return a fresh copy.
-  return tf.getBackend() === 'cpu' ? values.slice() : values;
+  // The WASM backend's read is a fresh copy out of its heap (HEAPU8.slice); the CPU backend hands out
+  // its own storage, and tfjs-node may keep the array a tensor was made from: copy for those.
+  return tf.getBackend() === 'wasm' ? values : values.slice();
 }
 
 /** The first `count` values of a kernel (row-major), read without moving the rest off the backend. */
