@@ -4,6 +4,7 @@
  * than the last build (dist/.tsbuildinfo). The npm scripts that run the CLI call this first: checking
  * mtimes takes a few milliseconds, while starting the TypeScript compiler to find out that nothing
  * changed takes a few hundred (issue 10's start-up target). Plain JavaScript, so it runs before dist/ exists.
+ * The npm scripts load it with `node --import` in the CLI's own process (one node start-up, not two).
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -38,5 +39,6 @@ const sources = Math.max(newestUnder(join(ROOT, 'src')), ...INPUTS.map((f) => mt
 if (sources > built) {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const result = spawnSync(process.execPath, [tsc, '-b', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
-  process.exit(result.status ?? 1);
+  // A failed build stops here; a good one goes on (run as `node --import` before the CLI, it then loads it).
+  if (result.status !== 0) process.exit(result.status ?? 1);
 }
