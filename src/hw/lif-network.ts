@@ -72,8 +72,8 @@ export function synapticFilterOps(kernel: readonly number[], T: number): FilterO
   return { multiplyAdds, historyReads, historyWrites };
 }
 
-/** Adds the synaptic kernel's work on `outputs` neurons to an event input layer's replay. */
-function addSynapticFilter(sim: LifLayerSim, outputs: number, kernel: readonly number[], T: number, ctx: LifNetworkContext): void {
+/** Adds the synaptic kernel's work on `outputs` neurons to an event input layer's replay (a LIF network's, or the LIF twin's of an STCB trace). */
+export function addSynapticFilter(sim: LifLayerSim, outputs: number, kernel: readonly number[], T: number, ctx: Pick<LifNetworkContext, 'accel' | 'spec'>): void {
   const f = synapticFilterOps(kernel, T);
   if (f.multiplyAdds === 0) return;
   const ops = f.multiplyAdds * outputs;

@@ -18,7 +18,7 @@ import { emptyTraffic, type Traffic } from './traffic.ts';
 import { simulateMacLayer } from './mac-layer.ts';
 import { lifOutputSpikes, outputSpikeSources, simulateLifLayer, type LifLayerSim } from './lif-layer.ts';
 import { simulateSystolicLayer } from './systolic.ts';
-import { simulateLifNetworkImage } from './lif-network.ts';
+import { addSynapticFilter, simulateLifNetworkImage } from './lif-network.ts';
 
 export interface ReplayOptions {
   /** Images of the trace to replay (default: all). */
@@ -191,6 +191,8 @@ export function replay(trace: SpikeTrace, accel: Accelerator, tech: Tech, option
           const src = lifSources.get(name) ?? { kind: 'rate' };
           const outputSpikes = lifOutputSpikes(sl, summaryIn, src, src.kind === 'consumer' ? spikeSummary(src.layer, img, T) : undefined);
           const lif = simulateLifLayer(sl, summaryIn, { accel: layerAccel(accel, sl), spec: lifSpec, clockHz, timesteps: T, outputSpikes, inputFromDram: idx === 0, weightsOnChip: i > 0 && twinResident });
+          // The STCB chip folds an event layer's synaptic kernel into its CAB; a LIF chip integrates step by step and pays it.
+          if (sl.eventCounts && sl.synapticKernel) addSynapticFilter(lif, sl.outH * sl.outW * sl.outC, sl.synapticKernel, T, { accel, spec: lifSpec });
           lifSums.set(name, accumulate(lifSums.get(name), lif));
         }
       } else {

@@ -146,7 +146,7 @@ function runProfile(model: Graph, weights: NetworkWeights, input: ImageSet, opts
       thresholds: [...thresholds(opts.settings)],
       layers: spiking.map((geom) => ({
         ...geom, codes: concat(traceCodes.get(geom.encoder) ?? []),
-        ...(ev && geom.encoder === ev.encoder ? { eventCounts: ev.counts.slice(0, traced * per * T) } : {}),
+        ...(ev && geom.encoder === ev.encoder ? { eventCounts: ev.counts.slice(0, traced * per * T), synapticKernel: [...ev.kernel] } : {}),
       })),
       macLayers: graph.nodes.filter(isWeightNode).filter((node) => !stats.has(node.name))
         .map((node) => bits(layerGeometry(graph, shapes, node))),

@@ -60,6 +60,12 @@ export interface SpikeTraceLayer extends SpikeLayerGeometry {
    */
   eventCounts?: Uint16Array;
   /**
+   * Event-camera input layer only: the synaptic kernel h over adjacent steps (I'(t) = sum_k h_k I(t - k)).
+   * The STCB chip folds it into the CAB coefficients for free; the LIF twin replaying this trace pays it
+   * (absent: none).
+   */
+  synapticKernel?: number[];
+  /**
    * Multi-threshold LIF traces only: the spike levels as bit planes, plane b (same layout as `codes`)
    * holding bit b of each (neuron, step) level. `codes` is then the event mask (level > 0).
    */

@@ -97,3 +97,33 @@ test('synaptic filter ops by hand: [0.6, 0.4] over 3 steps is 1 + 2 + 2 multiply
   t.deepEqual(synapticFilterOps([0.6, 0.4], 3), { multiplyAdds: 5, historyReads: 2, historyWrites: 2 });
   t.deepEqual(synapticFilterOps([1], 5), { multiplyAdds: 0, historyReads: 0, historyWrites: 0 });
 });
+
+test('the LIF twin of an STCB event trace pays the synaptic kernel that the STCB chip folds into its CAB', (t) => {
+  const T = 4;
+  const images = 2;
+  const outputs = 27;
+  const lifEvents = eventTrace(T, images, undefined);
+  const { neuron: _neuron, ...stcb } = lifEvents;
+  const withKernel = (kernel: number[] | undefined): SpikeTrace => ({
+    ...stcb, schedule: 'exp',
+    layers: stcb.layers.map((l, i) => (i === 0 ? { ...l, ...(kernel ? { synapticKernel: kernel } : {}) } : { ...l, levelPlanes: undefined })),
+  });
+  const filterOps = (kernel: number[] | undefined): { twin: number; chip: number; twinReadBits: number } => {
+    const r = simulate(withKernel(kernel), accel, tech, { annTwin: false });
+    const twin = r.lifTwin?.layers.find((x) => x.layer === 'conv1');
+    const chip = r.layers.find((x) => x.layer === 'conv1');
+    return {
+      twin: twin ? count(twin.actions, 'lif_neuron', 'filter_multiply') : NaN,
+      chip: chip ? chip.actions.filter((a) => a.action.startsWith('filter_')).reduce((a, b) => a + b.count, 0) : NaN,
+      twinReadBits: twin?.traffic.membrane_buffer?.readBits ?? NaN,
+    };
+  };
+  const none = filterOps(undefined);
+  const smoothed = filterOps([0.6, 0.4]);
+  // [0.6, 0.4] over 4 steps: taps (t, k) with k <= t: 1 + 2 + 2 + 2 = 7 multiply-adds per output, 3 past currents read.
+  t.is(none.twin, 0);
+  t.is(smoothed.twin, images * outputs * 7);
+  t.is(smoothed.twinReadBits - none.twinReadBits, images * outputs * 3 * spec.membraneBits);
+  t.is(smoothed.chip, 0, 'the STCB chip pays nothing for the kernel');
+  t.is(none.chip, 0);
+});
