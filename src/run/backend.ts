@@ -32,11 +32,21 @@ async function tryWasm(): Promise<boolean> {
 }
 
 let chosen: string | null = null;
+// Backend start-up is asynchronous and tfjs refuses a second setBackend while one is pending: calls
+// made while another runs (tests in one process) wait for it instead of failing.
+let pending: Promise<unknown> = Promise.resolve();
 
 /** Selects and initialises a backend; returns its name (`tensorflow`, `wasm` or `cpu`). */
-export async function initBackend(choice: BackendChoice = 'auto'): Promise<string> {
+export function initBackend(choice: BackendChoice = 'auto'): Promise<string> {
+  const next = pending.then(() => selectBackend(choice));
+  pending = next.catch(() => undefined);
+  return next;
+}
+
+async function selectBackend(choice: BackendChoice): Promise<string> {
   if (!BACKENDS.includes(choice)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}, got "${choice}"`);
-  if (chosen && (choice === 'auto' || choice === chosen)) return chosen;
+  // The active backend, not the last one chosen here: code (a test) may have switched with tf.setBackend.
+  if (chosen && (choice === 'auto' || choice === chosen) && tf.getBackend() === chosen) return chosen;
   silenceNodeHint();
   let ok = false;
   if (choice === 'tensorflow' || choice === 'auto') {

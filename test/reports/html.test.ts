@@ -8,10 +8,12 @@ import { CHROMIUM_MISSING, testWithTool } from '../tools.ts';
 import { LAYER_ROWS } from './sample-data.ts';
 import { sampleReportInput } from './sample-report.ts';
 
-const input = await sampleReportInput();
-const html = renderReportHtml(input);
+// Rendered once per process, in a promise rather than a top-level await: a suite file (test/suites/)
+// loads this file beside others, and ava wants every test declared in one synchronous pass.
+const sample = sampleReportInput().then((input) => ({ input, html: renderReportHtml(input) }));
 
-test('HTML holds every chart (as inline SVG) and every table passed in', (t) => {
+test('HTML holds every chart (as inline SVG) and every table passed in', async (t) => {
+  const { input, html } = await sample;
   for (const c of input.charts) {
     const at = html.indexOf(`id="${c.id}"`);
     t.true(at > 0, c.id);
@@ -32,14 +34,16 @@ test('HTML holds every chart (as inline SVG) and every table passed in', (t) => 
   t.deepEqual(JSON.parse(manifest?.[1] ?? '{}'), reportIds(input));
 });
 
-test('HTML is self-contained: no URL, no external resource', (t) => {
+test('HTML is self-contained: no URL, no external resource', async (t) => {
+  const { html } = await sample;
   t.notRegex(html, /https?:\/\//i);
   t.notRegex(html, /\b(src|href)="(?!#)/); // only in-page anchors
   t.notRegex(html, /@import|url\((?!#)/);
   t.true(html.includes("default-src 'none'"));
 });
 
-test('HTML escapes text and keeps SVG ids unique across charts', (t) => {
+test('HTML escapes text and keeps SVG ids unique across charts', async (t) => {
+  const { html } = await sample;
   t.true(html.includes('hardware &lt;tag&gt; &amp; &quot;quotes&quot;'));
   t.false(html.includes('<tag>'));
   const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
@@ -48,13 +52,15 @@ test('HTML escapes text and keeps SVG ids unique across charts', (t) => {
   for (const m of html.matchAll(/url\(#([^)]+)\)/g)) t.true(ids.includes(m[1]), m[1]);
 });
 
-test('inlineSvg rejects active content; report rejects bad or duplicate ids', (t) => {
+test('inlineSvg rejects active content; report rejects bad or duplicate ids', async (t) => {
+  const { input } = await sample;
   t.throws(() => inlineSvg('<svg><script>alert(1)</script></svg>', 'x'));
   t.throws(() => renderReportHtml({ ...input, tables: [input.tables[0], input.tables[0]] }), { message: /duplicate/ });
   t.throws(() => renderReportHtml({ ...input, charts: [{ ...input.charts[0], id: '1bad id' }] }), { message: /must start/ });
 });
 
 test('renderReportHtml is deterministic', async (t) => {
+  const { html } = await sample;
   t.is(renderReportHtml(await sampleReportInput()), html);
 });
 
@@ -67,6 +73,7 @@ test('inspectDom finds missing and unrendered elements', (t) => {
 });
 
 testWithTool(findChromium(), CHROMIUM_MISSING, 'headless chromium renders the report: every declared chart and table has a size', async (t, chromiumPath) => {
+  const { input, html } = await sample;
   const dir = mkdtempSync(join(tmpdir(), 'stcsim-html-'));
   try {
     const page = join(dir, 'report.html');

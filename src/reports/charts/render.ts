@@ -5,10 +5,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Resvg, renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import { FONT_INSTALL_HINT, pngTextDrawable, resvgFontOptions, textWidthPx } from './fonts.ts';
+import { renameSvgIds } from './svg-ids.ts';
+
+export { renameSvgIds } from './svg-ids.ts';
 
 export type ChartSpec = TopLevelSpec;
 
@@ -21,16 +22,29 @@ interface VegaTextMetrics {
   width: (item: TextItem, text: unknown) => number;
 }
 
-let metricsInstalled = false;
+type Vega = typeof import('vega');
+type VegaLite = typeof import('vega-lite');
+let loaded: Promise<{ vega: Vega; vl: VegaLite }> | undefined;
+
+/**
+ * vega and vega-lite, loaded on the first chart: importing this module stays cheap for the commands
+ * and tests that draw none, and vega's module graph (vega-canvas probes for node-canvas with a
+ * top-level await) is not evaluated on import.
+ */
+function vegaModules(): Promise<{ vega: Vega; vl: VegaLite }> {
+  loaded ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vl]) => {
+    installTextMetrics(vega);
+    return { vega, vl };
+  });
+  return loaded;
+}
 
 /**
  * Headless vega has no canvas and guesses 0.8 em per character, which hides tick labels as
  * "overlapping" and leaves gaps in legends. Measure with the metrics of the font the charts ask for
  * instead (fonts.ts), the same on every machine.
  */
-function installTextMetrics(): void {
-  if (metricsInstalled) return;
-  metricsInstalled = true;
+function installTextMetrics(vega: Vega): void {
   const tm = (vega as unknown as { textMetrics?: VegaTextMetrics }).textMetrics;
   if (tm === undefined) return;
   tm.width = (item: TextItem, text: unknown): number => {
@@ -41,13 +55,9 @@ function installTextMetrics(): void {
   };
 }
 
-export { renameSvgIds } from './svg-ids.ts';
-
-import { renameSvgIds } from './svg-ids.ts';
-
 /** Compile a Vega-Lite spec and render it to an SVG string (deterministic ids: v0, v1, ...). */
 export async function renderSvg(spec: ChartSpec): Promise<string> {
-  installTextMetrics();
+  const { vega, vl } = await vegaModules();
   const compiled = vl.compile(spec).spec;
   // loader that refuses network and file access: charts carry their data inline.
   const loader = vega.loader({ mode: 'http' });
