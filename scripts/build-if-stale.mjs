@@ -7,7 +7,7 @@
  * The npm scripts load it with `node --import` in the CLI's own process (one node start-up, not two).
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,4 +41,8 @@ if (sources > built) {
   const result = spawnSync(process.execPath, [tsc, '-b', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
   // A failed build stops here; a good one goes on (run as `node --import` before the CLI, it then loads it).
   if (result.status !== 0) process.exit(result.status ?? 1);
+  // tsc -b leaves its build info untouched when nothing needed emitting (a touched package.json, a
+  // checkout): mark the build as checked, or every later run would start the compiler again.
+  const now = new Date();
+  if (existsSync(STAMP)) utimesSync(STAMP, now, now);
 }

@@ -1,6 +1,8 @@
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ensureBuilt } from '../tools.ts';
 
@@ -20,5 +22,33 @@ test('--version and --help load commander and our cheap modules only: no tfjs, v
     t.true(loaded.some((u) => u.endsWith('/dist/cli/main.js')), 'the hook saw the CLI load');
     const packages = [...new Set(loaded.map((u) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u)?.[1]).filter((p) => p !== undefined))];
     t.deepEqual(packages, ['commander'], `${args.join(' ')} loads ${packages.join(', ')}`);
+  }
+});
+
+test('the build check starts the compiler only when a source is newer than the last check, even when the compiler emits nothing', async (t) => {
+  // A copy of the project's layout whose "tsc" only logs that it ran, as tsc -b does when nothing changed.
+  const root = mkdtempSync(join(tmpdir(), 'stcsim-build-check-'));
+  try {
+    for (const dir of ['scripts', 'src', 'dist', 'node_modules/typescript/bin']) mkdirSync(join(root, dir), { recursive: true });
+    copyFileSync('scripts/build-if-stale.mjs', join(root, 'scripts/build-if-stale.mjs'));
+    const log = join(root, 'tsc.log');
+    writeFileSync(join(root, 'node_modules/typescript/package.json'), JSON.stringify({ name: 'typescript', version: '0.0.0' }));
+    writeFileSync(join(root, 'node_modules/typescript/bin/tsc'), `require('node:fs').appendFileSync(${JSON.stringify(log)}, 'ran\\n');\n`);
+    writeFileSync(join(root, 'src/a.ts'), 'export {};\n');
+    writeFileSync(join(root, 'dist/.tsbuildinfo'), '{}');
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(join(root, 'dist/.tsbuildinfo'), past, past);
+    const runs = (): number => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0);
+    const check = (): Promise<unknown> => run(process.execPath, [join(root, 'scripts/build-if-stale.mjs')]);
+    await check();
+    t.is(runs(), 1, 'a source newer than the build starts the compiler');
+    await check();
+    t.is(runs(), 1, 'the next check finds the build up to date');
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(root, 'src/a.ts'), later, later);
+    await check();
+    t.is(runs(), 2, 'an edited source starts it again');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 });
