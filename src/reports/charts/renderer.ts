@@ -1,9 +1,11 @@
 /**
  * Charts rendered off the main thread (issue 10: `profile` within 1.5x of a plain tfjs run). A
- * renderer started at the beginning of a run loads vega, vega-lite and resvg in a worker thread
- * while the main thread runs the network and the replay; at the end the charts are sent to it and
- * rendered there. This module itself loads nothing heavy.
+ * renderer started at the beginning of a run loads vega and vega-lite in a worker thread while the
+ * main thread runs the network and the replay; at the end the charts are sent to it and compiled to
+ * SVG there, while the calling thread, which only waits for them, rasterises and encodes each PNG as
+ * its SVG arrives (resvg, loaded then). This module itself loads nothing heavy.
  */
+import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -11,8 +13,8 @@ import type { TopLevelSpec } from 'vega-lite';
 
 /** One chart to render: files `${base}.vl.json|.svg|.png` (base is an absolute path without extension). */
 export interface RenderJob { id: number; spec: TopLevelSpec; base: string }
-/** The worker's answers: ready (vega loaded), or one job's SVG or error. */
-export type RenderReply = { ready: true; warning?: string } | { id: number; svg: string } | { id: number; error: string };
+/** The worker's answers: one job's SVG (its .vl.json and .svg written) or error. */
+export type RenderReply = { id: number; svg: string } | { id: number; error: string };
 
 export interface ChartRenderer {
   /** Render one chart and write its three files; resolves with the SVG text (for report.html). */
@@ -36,6 +38,17 @@ function workerSource(): string {
   return `import(${tsx}).then((m) => { m.register(); return import(${entry}); });`;
 }
 
+let pngLoaded: Promise<{ encode: (svg: string) => Promise<Buffer> }> | undefined;
+
+/** resvg and the PNG options (the font probe, which warns once when no font is found), on first use. */
+function pngWriter(): Promise<{ encode: (svg: string) => Promise<Buffer> }> {
+  pngLoaded ??= import('./render.ts').then(({ pngRenderOptions, svgToPngAsync }) => {
+    const options = pngRenderOptions();
+    return { encode: (svg: string) => svgToPngAsync(svg, options) };
+  });
+  return pngLoaded;
+}
+
 /** Start the worker now; it loads the chart libraries while the caller goes on. */
 export function startChartRenderer(): ChartRenderer {
   const worker = new Worker(workerSource(), { eval: true });
@@ -52,10 +65,6 @@ export function startChartRenderer(): ChartRenderer {
     pending.clear();
   };
   worker.on('message', (m: RenderReply) => {
-    if ('ready' in m) {
-      if (m.warning !== undefined) console.warn(m.warning);
-      return;
-    }
     const p = pending.get(m.id);
     if (p === undefined) return;
     pending.delete(m.id);
@@ -65,14 +74,19 @@ export function startChartRenderer(): ChartRenderer {
   });
   worker.on('error', (e) => failAll(e));
   worker.on('exit', (code) => failAll(new Error(`chart renderer exited (code ${code})`)));
+  const svgOf = (spec: TopLevelSpec, base: string): Promise<string> => {
+    const id = next++;
+    return new Promise<string>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.ref();
+      worker.postMessage({ id, spec, base } satisfies RenderJob);
+    });
+  };
   return {
-    render(spec, base) {
-      const id = next++;
-      return new Promise<string>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        worker.ref();
-        worker.postMessage({ id, spec, base } satisfies RenderJob);
-      });
+    async render(spec, base) {
+      const [svg, png] = await Promise.all([svgOf(spec, base), pngWriter()]);
+      await writeFile(`${base}.png`, await png.encode(svg));
+      return svg;
     },
     async close() {
       await worker.terminate();
