@@ -5,7 +5,8 @@
  * - Weights: symmetric, one scale per output channel (the last axis of a tfjs kernel):
  *   scale_c = max|W_c| / (2^(b-1) - 1), W_q = round(W / scale_c) * scale_c. With b = 1 the only
  *   symmetric levels are +-alpha: W_q = sign(W) * mean|W_c| (the binary-weight rule, alpha = mean
- *   magnitude, which minimises the L2 error of a sign code).
+ *   magnitude, which minimises the L2 error of a sign code). A weight of exactly 0 becomes +alpha,
+ *   as in training (src/train/albsnn-kernels.ts): a 1-bit code has no zero.
  * - Activations (the CAB output words the encoder reads): unsigned, uniform over the encoder's range
  *   [0, sum_t V(t)], the only values that change the spikes: x <= 0 never spikes and x above the range
  *   saturates. step = range / (2^b - 1), x_q = round(clamp(x, 0, range) / step) * step.
@@ -41,7 +42,7 @@ export function quantizeWeightsPerChannel(w: Float32Array, channels: number, bit
     const perChannel = w.length / channels;
     for (let i = 0, c = 0; i < w.length; i++, c = c + 1 === channels ? 0 : c + 1) {
       const alpha = sumAbs[c] / perChannel;
-      w[i] = w[i] > 0 ? alpha : w[i] < 0 ? -alpha : 0;
+      w[i] = w[i] >= 0 ? alpha : -alpha;
     }
     return w;
   }

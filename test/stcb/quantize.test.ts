@@ -28,12 +28,12 @@ test('weights: per channel, at most 2^b - 1 symmetric levels, max kept, error <=
   t.pass('property held for every generated kernel');
 });
 
-test('weights at 1 bit: sign times the mean magnitude of the channel', (t) => {
+test('weights at 1 bit: sign times the mean magnitude of the channel; an exact 0 becomes +alpha, as in training', (t) => {
   const w = Float32Array.from([0.5, -2, -1.5, 4, 1, 0]); // two channels: [0.5, -1.5, 1] and [-2, 4, 0]
   const q = quantizeWeightsPerChannel(Float32Array.from(w), 2, 1);
   const a0 = (0.5 + 1.5 + 1) / 3;
   const a1 = (2 + 4 + 0) / 3;
-  t.deepEqual([...q].map((v) => Number(v.toFixed(6))), [a0, -a1, -a0, a1, a0, 0].map((v) => Number(v.toFixed(6))));
+  t.deepEqual([...q].map((v) => Number(v.toFixed(6))), [a0, -a1, -a0, a1, a0, a1].map((v) => Number(v.toFixed(6))));
 });
 
 test('weights at 2 bit: three levels -m, 0, +m per channel', (t) => {

@@ -9,6 +9,7 @@ import { buildModel } from '../../src/train/build.ts';
 import { trainAlbsnn, type AlbsnnReport } from '../../src/train/albsnn.ts';
 import { binarizeTensor } from '../../src/train/albsnn-kernels.ts';
 import { loadModel } from '../../src/train/io.ts';
+import { quantizeWeightsPerChannel } from '../../src/stcb/quantize.ts';
 import { cpuBackend, randomArray } from '../helpers.ts';
 
 test.before(cpuBackend);
@@ -118,4 +119,13 @@ test('binarised kernels are +-mean|W| per output channel, a zero becoming +alpha
   const c = binarizeTensor(tf.tensor2d([0, 4, -2, -2], [2, 2]));
   t.deepEqual(Array.from(c.dataSync()), [1, 3, -1, -3]);
   tf.dispose([b, c]);
+});
+
+test('training binarises as the shared 1-bit quantiser does, exact zeros included (+alpha)', (t) => {
+  const channels = 3;
+  const w = Float32Array.from([0.5, -2, 0, -1.5, 0, 0.25, 1, 4, -0.75, 0, -1, 0]); // [4 rows, 3 channels]
+  const trained = binarizeTensor(tf.tensor2d(w, [4, channels])).dataSync();
+  const shared = quantizeWeightsPerChannel(Float32Array.from(w), channels, 1);
+  for (let i = 0; i < w.length; i++) t.true(Math.abs(trained[i] - shared[i]) <= 1e-6 * Math.abs(shared[i]), `weight ${i}: training ${trained[i]}, quantiser ${shared[i]}`);
+  t.true([...shared].every((v) => v !== 0), 'no zero in a 1-bit kernel');
 });
