@@ -22,6 +22,7 @@ import { disposeQuantized, quantizeNetworkWeights } from '../model/quantize.ts';
 import { NeuroBenchCollector } from './neurobench-run.ts';
 import type { NeuroBenchMetrics } from '../counts/neurobench.ts';
 import { binarizeNetworkWeights, binaryLayersOf } from '../model/binarize.ts';
+import { concatCodes } from '../trace/codes.ts';
 
 export interface ProfileOptions extends StcsnnOptions {
   settings: StcbSettings;
@@ -145,7 +146,7 @@ function runProfile(model: Graph, weights: NetworkWeights, input: ImageSet, opts
       schedule: opts.settings.schedule,
       thresholds: [...thresholds(opts.settings)],
       layers: spiking.map((geom) => ({
-        ...geom, codes: concat(traceCodes.get(geom.encoder) ?? []),
+        ...geom, codes: concatCodes(traceCodes.get(geom.encoder) ?? []),
         ...(ev && geom.encoder === ev.encoder ? { eventCounts: ev.counts.slice(0, traced * per * T), synapticKernel: [...ev.kernel] } : {}),
       })),
       macLayers: graph.nodes.filter(isWeightNode).filter((node) => !stats.has(node.name))
@@ -159,14 +160,4 @@ function runProfile(model: Graph, weights: NetworkWeights, input: ImageSet, opts
     neurobench: bench.metrics(counts, input.labels ? correct / n : undefined),
     elapsedMs: performance.now() - start,
   };
-}
-
-function concat(parts: Uint32Array[]): Uint32Array {
-  const out = new Uint32Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -18,6 +18,7 @@ import type { SpikeLayerGeometry, SpikeTrace, SpikeTraceLayer, TraceNeuronGroup 
 import { EVENT_ENCODER } from '../model/event-input.ts';
 import { eventCodes } from '../run/event-input.ts';
 import { EventSteps, Lif, TimeRepeat, lifLayers } from './lif-layers.ts';
+import { concatCodes } from '../trace/codes.ts';
 
 export interface LifRunInput {
   images: Float32Array;
@@ -95,6 +96,38 @@ function traceLayout(model: tf.LayersModel, graph: Graph, events: boolean) {
   return { g, shapes, nodes, weightNodes, spiking, macGeoms, eventGeom, probeName };
 }
 
+/** One neuron group per Lif layer (named by the weight layer whose outputs its neurons are), and the classifier's, which never fires. */
+function neuronGroups(lifs: readonly Lif[], groupOf: (lif: Lif) => string, classifier: string, classifierNeurons: number): Record<string, TraceNeuronGroup> {
+  const groups: Record<string, TraceNeuronGroup> = {};
+  for (const l of lifs) {
+    const shape = (l.output as tf.SymbolicTensor).shape.slice(1) as number[];
+    groups[groupOf(l)] = { neurons: shape.reduce((a, b) => a * b, 1), spikes: [], fires: true };
+  }
+  groups[classifier] = { neurons: classifierNeurons, spikes: [], fires: false };
+  return groups;
+}
+
+/** Spikes of each of the first `keep` images of a batch of `n`, from a Lif layer's [T * n, perN] output. */
+function spikesPerImage(v: Float32Array, T: number, n: number, perN: number, keep: number): number[] {
+  return Array.from({ length: keep }, (_, b) => {
+    let events = 0;
+    for (let st = 0; st < T; st++) {
+      const base = (st * n + b) * perN;
+      for (let k = 0; k < perN; k++) if (v[base + k] > 0) events++;
+    }
+    return events;
+  });
+}
+
+/** A Lif layer's learned threshold and leak (with its time constant), for the trace. */
+function learnedParams(l: Lif): { layer: string; threshold: number; leak: number; tau: number } {
+  const { theta, lambda } = l.params();
+  const leak = lambda.dataSync()[0];
+  const r = { layer: l.name, threshold: theta.dataSync()[0], leak, tau: tauOfLeak(leak) };
+  lambda.dispose(); // theta is the layer's variable itself: not ours to dispose
+  return r;
+}
+
 /**
  * Runs `model` (built from `graph` by buildModel in lif mode) on the images in batches and records
  * the trace of the first `traceImages` images (all when absent). `calibrate`: batch-norm statistics
@@ -121,13 +154,8 @@ export function runLifNetwork(model: tf.LayersModel, graph: Graph, input: LifRun
   const planeCount = levelBits(neuron.levels);
   const codes = new Map<string, Uint32Array[]>(probes.map((p) => [p, []]));
   const planeParts = new Map<string, Uint32Array[][]>(probes.map((p) => [p, []]));
-  const groups: Record<string, TraceNeuronGroup> = {};
-  for (const l of lifs) {
-    const shape = (l.output as tf.SymbolicTensor).shape.slice(1) as number[];
-    groups[groupOf(l)] = { neurons: shape.reduce((a, b) => a * b, 1), spikes: [], fires: true };
-  }
   const classifier = weightNodes[weightNodes.length - 1];
-  groups[classifier.name] = { neurons: shapes.get(classifier.name)?.output.reduce((a, b) => a * b, 1) ?? 0, spikes: [], fires: false };
+  const groups = neuronGroups(lifs, groupOf, classifier.name, shapes.get(classifier.name)?.output.reduce((a, b) => a * b, 1) ?? 0);
   let correct = 0;
   for (let s = 0; s < N; s += opts.batch) {
     const n = Math.min(opts.batch, N - s);
@@ -150,42 +178,21 @@ export function runLifNetwork(model: tf.LayersModel, graph: Graph, input: LifRun
     lifs.forEach((l, i) => {
       const t = outs[1 + probes.length + i];
       const perN = t.size / (T * n);
-      const v = t.dataSync() as Float32Array;
-      const grp = groups[groupOf(l)];
-      for (let b = 0; b < keep; b++) {
-        let events = 0;
-        for (let st = 0; st < T; st++) {
-          const base = (st * n + b) * perN;
-          for (let k = 0; k < perN; k++) if (v[base + k] > 0) events++;
-        }
-        grp.spikes.push(events);
-      }
+      groups[groupOf(l)].spikes.push(...spikesPerImage(t.dataSync() as Float32Array, T, n, perN, keep));
     });
     if (keep > 0) groups[classifier.name].spikes.push(...new Array<number>(keep).fill(0));
     tf.dispose([x, ...outs]);
   }
-  const cat = (parts: Uint32Array[]): Uint32Array => {
-    const out = new Uint32Array(parts.reduce((a, p) => a + p.length, 0));
-    let at = 0;
-    for (const p of parts) { out.set(p, at); at += p.length; }
-    return out;
-  };
   const layers = spiking.map((geom) => {
     if (geom === eventGeom && input.eventCounts) return eventTraceLayer(geom, input.eventCounts, traced, T);
     const p = probeName(geom.encoder);
     const parts = planeParts.get(p) ?? [];
     return {
-      ...geom, codes: cat(codes.get(p) ?? []),
-      ...(neuron.levels > 1 ? { levelPlanes: Array.from({ length: planeCount }, (_, b) => cat(parts.map((pl) => pl[b]))) } : {}),
+      ...geom, codes: concatCodes(codes.get(p) ?? []),
+      ...(neuron.levels > 1 ? { levelPlanes: Array.from({ length: planeCount }, (_, b) => concatCodes(parts.map((pl) => pl[b]))) } : {}),
     };
   });
-  const params = lifs.map((l) => {
-    const { theta, lambda } = l.params();
-    const leak = lambda.dataSync()[0];
-    const r = { layer: l.name, threshold: theta.dataSync()[0], leak, tau: tauOfLeak(leak) };
-    lambda.dispose(); // theta is the layer's variable itself: not ours to dispose
-    return r;
-  });
+  const params = lifs.map(learnedParams);
   const trace: SpikeTrace = {
     network: `${graph.name}-${neuron.kind}`,
     images: traced,
