@@ -1,4 +1,5 @@
-// Suite 'core' (one process; see test/suites/README.md): Hardware replay, technology laws, STCB math, traces, counts, neuron dynamics and forward runs (CPU backend).
+// Suite 'core' (one process; see test/suites/README.md): hardware replay, technology laws, STCB
+// math, traces, counts, neuron dynamics and forward runs (CPU backend).
 import '../hw/bounds.test.ts';
 import '../hw/conservation.test.ts';
 import '../hw/dataflows.test.ts';

@@ -1,4 +1,5 @@
-// Suite 'dse-eval' (one process; see test/suites/README.md): Design-space exploration: evaluation, Pareto fronts and their chart.
+// Suite 'dse-eval' (one process; see test/suites/README.md): design-space exploration: evaluation,
+// Pareto fronts and their chart.
 import '../dse/dse.test.ts';
 import '../dse/front.test.ts';
 import '../dse/fixed-area.test.ts';

@@ -1,4 +1,5 @@
-// Suite 'dse-store' (one process; see test/suites/README.md): Design-space exploration: the store, the redis queue and sweep files.
+// Suite 'dse-store' (one process; see test/suites/README.md): design-space exploration: the store,
+// the redis queue and sweep files.
 import '../dse/store.test.ts';
 import '../dse/queue.test.ts';
 import '../dse/sweep-file.test.ts';

@@ -1,4 +1,5 @@
-// Suite 'model-data-train' (one process; see test/suites/README.md): Model import and zoo shapes, dataset and event readers, training (CPU backend).
+// Suite 'model-data-train' (one process; see test/suites/README.md): model import and zoo shapes,
+// dataset and event readers, training (CPU backend).
 import '../model/scalesim.test.ts';
 import '../model/smallnet-gap.test.ts';
 import '../model/tfjs-import.test.ts';

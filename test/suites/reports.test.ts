@@ -1,4 +1,5 @@
-// Suite 'reports' (one process; see test/suites/README.md): Report files, charts, the HTML report and the documentation checks.
+// Suite 'reports' (one process; see test/suites/README.md): report files, charts, the HTML report
+// and the documentation checks.
 import '../reports/charts.test.ts';
 import '../reports/consistency.test.ts';
 import '../reports/headline.test.ts';
